@@ -1,0 +1,45 @@
+"""The Flask application factory: `create_app(config=None)`.
+
+Built from small `_register_*` steps; nothing but extension objects is created
+at import time. On start it applies pending migrations and creates the first
+administrator from the configuration when there is none.
+"""
+from pathlib import Path
+
+from flask import Flask
+
+from engine.clock import SystemClock
+from engine.store import db
+
+from . import cli, errors, health
+from .config import from_env
+from .openapi import api as rest
+from .setup import bootstrap, migrate, register_database
+
+WEB = Path(__file__).resolve().parent.parent / "web"
+
+
+def create_app(config=None) -> Flask:
+    config = config if config is not None else from_env()
+    app = Flask(__name__, static_folder=str(WEB / "static"),
+                template_folder=str(WEB / "templates"))
+    app.config.from_object(config)
+    app.config["MAX_CONTENT_LENGTH"] = config.MAX_DIAGRAM_BYTES * 4
+    app.extensions["motcua.clock"] = getattr(config, "CLOCK", None) or SystemClock()
+    register_database(app, db)
+    errors.register(app)
+    rest.init_app(app)
+    _register_blueprints(app)
+    health.register(app)
+    cli.register(app)
+    if config.AUTO_MIGRATE:
+        with app.app_context():
+            migrate(app)
+            bootstrap(app)
+    return app
+
+
+def _register_blueprints(app):
+    from . import dossiers, people, procedures, tasks
+    for module in (people, procedures, dossiers, tasks):
+        rest.register_blueprint(module.blp, url_prefix="/api/v1")

@@ -1,0 +1,91 @@
+"""`flask` commands: units, users, deploying procedure folders, demo data, scheduler."""
+import json
+import logging
+import os
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from engine import catalogue, people, scheduler
+from engine.context import Actor, Ctx
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESSES = ROOT / "processes"
+ADMIN = Actor(username="system", roles=frozenset({"admin"}))
+
+
+def _ctx() -> Ctx:
+    return Ctx(current_app.extensions["motcua.db"].session,
+               current_app.extensions["motcua.clock"], ADMIN)
+
+
+@click.command("create-unit")
+@click.argument("code")
+@click.argument("name")
+@click.option("--parent")
+@click.option("--agency-code")
+def create_unit(code, name, parent, agency_code):
+    """Create a unit (organisation node)."""
+    people.create_unit(_ctx(), code, name, parent=parent, agency_code=agency_code)
+    click.echo(f"unit {code} created")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True)
+@click.option("--full-name", default="")
+@click.option("--role", "roles", multiple=True)
+@click.option("--unit", "units", multiple=True)
+def create_user(username, password, full_name, roles, units):
+    """Create a user with roles and units."""
+    people.create_user(_ctx(), username, password, full_name, list(roles), list(units))
+    click.echo(f"user {username} created")
+
+
+@click.command("deploy-procedure")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def deploy_procedure(folder):
+    """Create or update the procedure in FOLDER (procedure.json, .bpmn, forms/)."""
+    click.echo(catalogue.load_procedure_folder(_ctx(), folder))
+
+
+@click.command("load-demo")
+def load_demo():
+    """Create the demo units and users, and deploy every procedure in processes/."""
+    ctx = _ctx()
+    demo = json.loads((PROCESSES / "demo.json").read_text(encoding="utf-8"))
+    for line in catalogue.load_people(ctx, demo):
+        click.echo(f"created {line}")
+    for folder in sorted(p for p in PROCESSES.iterdir() if (p / "procedure.json").exists()):
+        click.echo(catalogue.load_procedure_folder(ctx, folder))
+
+
+scheduler_cli = AppGroup("scheduler", help="The scheduler process.")
+
+
+@scheduler_cli.command("run")
+@click.option("--name", default=lambda: f"scheduler-{os.getpid()}")
+def run_scheduler(name):
+    """Tick every second until stopped (APScheduler); each tick is `run_once`."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    app = current_app._get_current_object()
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+    def tick():
+        with app.app_context():
+            scheduler.run_once(_ctx(), name)
+
+    blocking = BlockingScheduler()
+    blocking.add_job(tick, "interval", id="motcua.tick", max_instances=1, coalesce=True,
+                     seconds=app.config["SCHEDULER_TICK_SECONDS"])
+    tick()
+    click.echo(f"scheduler {name} running")
+    blocking.start()
+
+
+def register(app):
+    for command in (create_unit, create_user, deploy_procedure, load_demo, scheduler_cli):
+        app.cli.add_command(command)

@@ -1,0 +1,86 @@
+"""Configuration classes: the only module that reads the environment.
+
+Every setting is a `MOTCUA_*` variable (listed in the README). `from_env()`
+builds the configuration at start-up; tests build `TestConfig` directly and
+never touch the environment.
+"""
+import os
+import secrets
+from pathlib import Path
+
+
+class Config:
+    DATA_DIR = Path("data")
+    SQLALCHEMY_DATABASE_URI = None  # defaults to SQLite in DATA_DIR
+    SECRET_KEY = None  # defaults to a key generated once and kept in DATA_DIR
+    ADMIN_USER = None
+    ADMIN_PASSWORD = None
+    TOKEN_TTL_SECONDS = 8 * 3600
+    MAX_DIAGRAM_BYTES = 2_000_000
+    MAX_FORM_BYTES = 200_000
+    CLOCK_CONTROL = False
+    AUTO_MIGRATE = True
+    TIMEZONE = "Asia/Ho_Chi_Minh"
+    SCHEDULER_TICK_SECONDS = 1.0
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    JSON_SORT_KEYS = False
+    API_TITLE = "motcua"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
+
+    def finalize(self):
+        """Fill the defaults that depend on the data folder."""
+        self.DATA_DIR = Path(self.DATA_DIR)
+        if not self.SQLALCHEMY_DATABASE_URI:
+            self.DATA_DIR.mkdir(parents=True, exist_ok=True)
+            self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{self.DATA_DIR.resolve() / 'motcua.db'}"
+        if not self.SECRET_KEY:
+            self.SECRET_KEY = _persistent_secret(self.DATA_DIR)
+        return self
+
+
+class ProductionConfig(Config):
+    """Clock control is an acceptance-run tool: production refuses it."""
+
+    def finalize(self):
+        if self.CLOCK_CONTROL:
+            raise RuntimeError("MOTCUA_CLOCK_CONTROL=1 is refused by the production configuration")
+        return super().finalize()
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    CLOCK_CONTROL = True
+
+
+def _persistent_secret(data_dir: Path) -> str:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_env(environ=os.environ) -> Config:
+    """Build the configuration from `MOTCUA_*` variables."""
+    production = environ.get("MOTCUA_ENV", "development") == "production"
+    config = ProductionConfig() if production else Config()
+    config.DATA_DIR = Path(environ.get("MOTCUA_DATA_DIR", "data"))
+    config.SQLALCHEMY_DATABASE_URI = environ.get("MOTCUA_DATABASE_URL") or None
+    config.SECRET_KEY = environ.get("MOTCUA_SECRET_KEY") or None
+    config.ADMIN_USER = environ.get("MOTCUA_ADMIN_USER") or None
+    config.ADMIN_PASSWORD = environ.get("MOTCUA_ADMIN_PASSWORD") or None
+    config.CLOCK_CONTROL = _flag(environ.get("MOTCUA_CLOCK_CONTROL"))
+    if "MOTCUA_TOKEN_TTL_SECONDS" in environ:
+        config.TOKEN_TTL_SECONDS = int(environ["MOTCUA_TOKEN_TTL_SECONDS"])
+    return config.finalize()

@@ -1,0 +1,91 @@
+"""Routes for dossiers: open, read, list, history, and public tracking."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from engine import dossiers
+from engine.dossiers import CHANNELS
+
+from .auth import context, public_context
+from .fields import Instant, PageArgs, page_schema
+from .schemas import DossierOut
+
+blp = Blueprint("dossiers", __name__, description="Dossiers")
+
+
+class ApplicantIn(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=255))
+    id_number = fields.String(load_default=None, validate=validate.Length(max=32))
+    phone = fields.String(load_default=None, validate=validate.Length(max=32))
+    email = fields.Email(load_default=None)
+    address = fields.String(load_default=None, validate=validate.Length(max=500))
+
+
+class DossierIn(Schema):
+    procedure = fields.String(required=True)
+    applicant = fields.Nested(ApplicantIn, required=True)
+    channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
+    data = fields.Dict(load_default=dict)
+    receiving_unit = fields.String(load_default=None)
+
+
+class DossierFilter(PageArgs):
+    status = fields.String()
+    procedure = fields.String()
+    unit = fields.String()
+    overdue = fields.Boolean(load_default=False)
+    due_before = fields.AwareDateTime()
+
+
+class EventOut(Schema):
+    id = fields.Integer()
+    type = fields.String()
+    at = Instant()
+    actor = fields.String()
+    task_id = fields.String(allow_none=True)
+    element_id = fields.String(allow_none=True)
+    detail = fields.Dict()
+    hash = fields.String()
+
+
+class PublicDossierOut(Schema):
+    code = fields.String()
+    procedure = fields.Function(lambda d: d.procedure.code)
+    procedure_name = fields.Function(lambda d: d.procedure.name)
+    status = fields.String()
+    national_status = fields.Integer()
+    received_at = Instant(allow_none=True)
+    due_at = Instant(allow_none=True)
+    resolved_at = Instant(allow_none=True)
+
+
+@blp.post("/dossiers")
+@blp.arguments(DossierIn)
+@blp.response(201, DossierOut)
+def open_dossier(body):
+    return dossiers.open_dossier(context(), **body)
+
+
+@blp.get("/dossiers")
+@blp.arguments(DossierFilter, location="query")
+@blp.response(200, page_schema(DossierOut, "DossierPage"))
+def list_dossiers(args):
+    return dossiers.list_dossiers(context(), **args)
+
+
+@blp.get("/dossiers/<code>")
+@blp.response(200, DossierOut)
+def get_dossier(code):
+    return dossiers.get_dossier(context(), code)
+
+
+@blp.get("/dossiers/<code>/history")
+@blp.response(200, EventOut(many=True))
+def history(code):
+    return dossiers.history(context(), code)
+
+
+@blp.get("/public/dossiers/<code>")
+@blp.response(200, PublicDossierOut)
+@blp.doc(security=[])
+def track(code):
+    return dossiers.track(public_context(), code)

@@ -1,0 +1,61 @@
+"""The one place that turns errors into HTTP responses (RFC 9457 problem+json).
+
+Domain errors map by class; HTTP errors (unknown route, wrong method, body too
+large, webargs validation) keep their status; anything else is a 500 with no
+stack trace in the body (it goes to the log).
+"""
+from flask import current_app, json
+from werkzeug.exceptions import HTTPException
+
+from engine import errors as domain
+
+STATUS = {domain.BadRequest: 400, domain.Unauthorized: 401, domain.Forbidden: 403,
+          domain.NotFound: 404, domain.Conflict: 409, domain.TooLarge: 413, domain.Invalid: 422}
+
+
+def problem(status: int, title: str, detail: str, errors=None):
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    if errors:
+        body["errors"] = errors
+    response = current_app.response_class(json.dumps(body), status=status,
+                                          mimetype="application/problem+json")
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def domain_problem(error: domain.DomainError):
+    status = next(code for cls, code in STATUS.items() if isinstance(error, cls))
+    return problem(status, error.title, error.detail, error.errors)
+
+
+def http_problem(error: HTTPException):
+    errors = None
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if messages:
+        errors = list(_flatten(messages))
+    detail = "The request is invalid." if errors else (error.description or error.name)
+    return problem(error.code or 500, error.name, detail, errors)
+
+
+def _flatten(messages, prefix=""):
+    """webargs nests messages by location and field; give one item per field."""
+    for key, value in messages.items():
+        if key in ("json", "query", "form", "files", "headers", "view_args") and not prefix:
+            yield from _flatten(value, "")
+        elif isinstance(value, dict):
+            yield from _flatten(value, f"{prefix}{key}.")
+        else:
+            text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+            yield {"field": f"{prefix}{key}", "message": text}
+
+
+def unexpected(error: Exception):
+    current_app.logger.exception("unhandled error", exc_info=error)
+    return problem(500, "Internal error", "The server could not complete the request.")
+
+
+def register(app):
+    app.register_error_handler(domain.DomainError, domain_problem)
+    app.register_error_handler(HTTPException, http_problem)
+    app.register_error_handler(Exception, unexpected)

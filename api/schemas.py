@@ -1,0 +1,54 @@
+"""Output schemas shared by the dossier and task routes."""
+from marshmallow import Schema, fields
+
+from .fields import Instant
+
+
+class TaskOut(Schema):
+    id = fields.String()
+    element_id = fields.String()
+    name = fields.String()
+    dossier_code = fields.Function(lambda t: t.dossier.code)
+    procedure = fields.Function(lambda t: t.dossier.procedure.code)
+    candidate_groups = fields.List(fields.String())
+    assignee = fields.Function(lambda t: t.assignee.username if t.assignee else None)
+    status = fields.String()
+    created_at = Instant()
+    due_at = Instant(allow_none=True)
+    ended_at = Instant(allow_none=True)
+    completed_by = fields.String(allow_none=True)
+    form_key = fields.String(allow_none=True)
+    allotment = fields.String(allow_none=True)
+
+
+class ClockOut(Schema):
+    state = fields.Method("_state")
+    started_at = Instant(attribute="received_at", allow_none=True)
+    paused_at = fields.Constant(None)
+    extended_to = fields.Constant(None)
+
+    def _state(self, dossier):
+        if dossier.received_at is None:
+            return "not_started"
+        return "stopped" if dossier.resolved_at else "running"
+
+
+class DossierOut(Schema):
+    code = fields.String()
+    procedure = fields.Function(lambda d: d.procedure.code)
+    version = fields.Function(lambda d: d.version.number)
+    status = fields.String()
+    national_status = fields.Integer()
+    channel = fields.String()
+    receiving_unit = fields.Function(lambda d: d.receiving_unit.code)
+    created_at = Instant()
+    received_at = Instant(allow_none=True)
+    due_at = Instant(allow_none=True)
+    resolved_at = Instant(allow_none=True)
+    clock = fields.Function(lambda d: ClockOut().dump(d))
+    applicant = fields.Dict()
+    data = fields.Dict()
+    incident = fields.Dict(allow_none=True)
+    tasks = fields.Function(
+        lambda d: TaskOut(many=True).dump([t for t in d.tasks if t.status == "open"]))
+    revision = fields.Integer()

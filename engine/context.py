@@ -1,0 +1,32 @@
+"""Who is acting, and with what: the context every service call receives."""
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Actor:
+    username: str
+    id: int | None = None
+    roles: frozenset[str] = frozenset()
+    unit_codes: tuple[str, ...] = ()
+
+    def has(self, *roles: str) -> bool:
+        return "admin" in self.roles or any(role in self.roles for role in roles)
+
+    @property
+    def groups(self) -> set[str]:
+        """Candidate groups this actor answers to: its unit codes and role names."""
+        return set(self.unit_codes) | set(self.roles)
+
+
+SYSTEM = Actor(username="system", roles=frozenset({"system"}))
+
+
+@dataclass
+class Ctx:
+    session: object  # sqlalchemy.orm.Session
+    clock: object  # engine.clock.SystemClock | FrozenClock
+    actor: Actor = SYSTEM
+    settings: dict = field(default_factory=dict)
+
+    def now(self):
+        return self.clock.now()

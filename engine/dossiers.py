@@ -1,0 +1,127 @@
+"""Opening dossiers, their codes, reading and listing them, and their history."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from . import events, workflow
+from .access import load_visible_dossier, require_role, visible_filter
+from .errors import Invalid, NotFound
+from .people import agency_code_of
+from .procedures import active_version, get_procedure
+from .store.dossiers import Dossier, DossierSequence, Task
+from .store.events import Event
+from .store.people import Unit
+from .uow import unit_of_work
+
+CHANNELS = ("direct", "online", "post")
+ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=None) -> Dossier:
+    require_role(ctx.actor, "reception")
+    with unit_of_work(ctx) as session:
+        proc = get_procedure(session, procedure)
+        version = active_version(proc)
+        if version is None:
+            raise Invalid(f"Procedure {procedure} has no deployed version.",
+                          [{"field": "procedure", "message": "no deployed version"}])
+        unit = _receiving_unit(session, ctx.actor, receiving_unit)
+        now = ctx.now()
+        dossier = Dossier(code=_next_code(session, unit, now), procedure=proc, version=version,
+                          receiving_unit=unit, channel=channel, applicant=applicant,
+                          data=data or {}, created_at=now, updated_at=now,
+                          status="new", national_status=1, revision=1)
+        session.add(dossier)
+        session.flush()
+        if channel == "online":
+            events.record(ctx, "dossier.submitted", dossier=dossier, detail={"channel": channel})
+        else:
+            _receive(ctx, dossier)
+    return dossier
+
+
+def _receive(ctx, dossier):
+    dossier.received_at = ctx.now()
+    events.record(ctx, "dossier.received", dossier=dossier,
+                  detail={"channel": dossier.channel, "unit": dossier.receiving_unit.code})
+    initial = {**dossier.data, "applicant": dossier.applicant, "channel": dossier.channel,
+               "dossier_code": dossier.code}
+    workflow.advance(ctx, dossier, workflow.start(dossier, initial))
+
+
+def _receiving_unit(session, actor, code) -> Unit:
+    if code is None:
+        if len(actor.unit_codes) != 1:
+            raise Invalid("Name the receiving unit.", [{
+                "field": "receiving_unit", "message": "required for a user of several units"}])
+        code = actor.unit_codes[0]
+    elif code not in actor.unit_codes and "admin" not in actor.roles:
+        raise Invalid("You do not belong to that unit.",
+                      [{"field": "receiving_unit", "message": "not one of your units"}])
+    unit = session.scalar(select(Unit).where(Unit.code == code))
+    if unit is None or agency_code_of(unit) is None:
+        raise Invalid("The receiving unit has no agency code.",
+                      [{"field": "receiving_unit", "message": "no agency code on unit"}])
+    return unit
+
+
+def _next_code(session, unit, now: datetime) -> str:
+    """AGENCY-YYMMDD-NNNN, the sequence taken atomically by an upsert."""
+    agency, day = agency_code_of(unit), now.astimezone(ZONE).date()
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    table = DossierSequence.__table__
+    stmt = (dialect.insert(table).values(agency_code=agency, day=day, last=1)
+            .on_conflict_do_update(index_elements=[table.c.agency_code, table.c.day],
+                                   set_={"last": table.c.last + 1})
+            .returning(table.c.last))
+    number = session.execute(stmt).scalar_one()
+    return f"{agency}-{day:%y%m%d}-{number:04d}"
+
+
+def get_dossier(ctx, code) -> Dossier:
+    return load_visible_dossier(ctx.session, ctx.actor, code)
+
+
+def list_dossiers(ctx, status=None, procedure=None, unit=None, overdue=False, due_before=None,
+                  page=1, per_page=50):
+    query = select(Dossier)
+    clause = visible_filter(ctx.session, ctx.actor)
+    if clause is not None:
+        query = query.where(clause)
+    if status:
+        query = query.where(Dossier.status == status)
+    if procedure:
+        query = query.where(Dossier.procedure.has(code=procedure))
+    if unit:
+        query = query.where(Dossier.receiving_unit.has(code=unit))
+    if overdue:
+        query = query.where(Dossier.due_at < ctx.now(), Dossier.resolved_at.is_(None))
+    if due_before:
+        query = query.where(Dossier.due_at < due_before)
+    return paginate(ctx.session, query.order_by(Dossier.id.desc()), page, per_page)
+
+
+def history(ctx, code) -> list[Event]:
+    dossier = load_visible_dossier(ctx.session, ctx.actor, code)
+    return list(ctx.session.scalars(
+        select(Event).where(Event.stream == dossier.code).order_by(Event.seq)))
+
+
+def open_tasks(dossier) -> list[Task]:
+    return [task for task in dossier.tasks if task.status == "open"]
+
+
+def paginate(session, query, page, per_page):
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+
+def track(ctx, code) -> Dossier:
+    """The public tracking view's dossier: anyone with the code (personal data is not shown)."""
+    dossier = ctx.session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None:
+        raise NotFound(f"No dossier {code}.")
+    return dossier

@@ -1,0 +1,27 @@
+"""The append-only event log, hash-chained per stream.
+
+A stream is a dossier code, or `system` for catalogue and people changes.
+`(stream, seq)` is unique, so two writers can never fork a chain: the loser of
+a race fails its whole transaction.
+"""
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Json, UTCDateTime, db
+
+
+class Event(db.Model):
+    __tablename__ = "event"
+    __table_args__ = (UniqueConstraint("stream", "seq"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stream: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int] = mapped_column(Integer)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
+    type: Mapped[str] = mapped_column(String(64), index=True)
+    at = mapped_column(UTCDateTime, nullable=False, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    element_id: Mapped[str | None] = mapped_column(String(255))
+    detail: Mapped[dict] = mapped_column(Json)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))

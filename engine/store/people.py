@@ -1,0 +1,48 @@
+"""Units (organisation tree with agency codes), users, their roles and units."""
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import UTCDateTime, db
+
+ROLES = ("admin", "designer", "reception", "officer", "leader", "supervisor")
+
+user_units = Table(
+    "user_unit",
+    db.metadata,
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("unit_id", ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Unit(db.Model):
+    __tablename__ = "unit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    agency_code: Mapped[str | None] = mapped_column(String(32))
+    parent: Mapped["Unit | None"] = relationship(remote_side=[id])
+
+
+class User(db.Model):
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(255), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at = mapped_column(UTCDateTime, nullable=False)
+    units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.code)
+    role_rows: Mapped[list["UserRole"]] = relationship(
+        cascade="all, delete-orphan", order_by="UserRole.role")
+
+    @property
+    def roles(self) -> list[str]:
+        return [row.role for row in self.role_rows]
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_role"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)

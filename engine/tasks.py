@@ -1,0 +1,134 @@
+"""Human tasks: listing inboxes, claiming, unclaiming, assigning, completing.
+
+Every command bumps the dossier's revision, so two people acting on one
+dossier at once cannot both win: the later write fails with a conflict.
+"""
+from sqlalchemy import or_, select
+
+from . import bpmn, events, workflow
+from .access import require_role, visible_filter
+from .dossiers import paginate
+from .errors import Conflict, Invalid, NotFound
+from .people import get_user
+from .store.dossiers import Dossier, Task, TaskCandidate
+from .store.procedures import Procedure
+from .uow import unit_of_work
+
+SCOPES = ("mine", "available", "all")
+
+
+def list_tasks(ctx, scope="all", overdue=False, procedure=None, page=1, per_page=50):
+    actor = ctx.actor
+    query = select(Task).join(Task.dossier).where(Task.status == "open")
+    if scope == "mine":
+        query = query.where(Task.assignee_id == actor.id)
+    elif scope == "available":
+        query = query.where(Task.assignee_id.is_(None), _candidate_of(actor))
+    elif "admin" not in actor.roles:
+        query = query.where(or_(Task.assignee_id == actor.id, _candidate_of(actor),
+                                visible_filter(ctx.session, actor)))
+    if overdue:
+        query = query.where(Task.due_at < ctx.now())
+    if procedure:
+        query = query.where(Dossier.procedure.has(Procedure.code == procedure))
+    query = query.order_by(Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
+    return paginate(ctx.session, query, page, per_page)
+
+
+def _candidate_of(actor):
+    return Task.candidates.any(TaskCandidate.party.in_(actor.groups))
+
+
+def get_task(ctx, task_id) -> Task:
+    task = ctx.session.get(Task, task_id)
+    if task is None or not _may_see(ctx, task):
+        raise NotFound(f"No task {task_id}.")
+    return task
+
+
+def _may_see(ctx, task) -> bool:
+    actor = ctx.actor
+    if "admin" in actor.roles or task.assignee_id == actor.id:
+        return True
+    if actor.groups & set(task.candidate_groups):
+        return True
+    return actor.has("leader", "supervisor") and _dossier_visible(ctx, task.dossier)
+
+
+def _dossier_visible(ctx, dossier) -> bool:
+    clause = visible_filter(ctx.session, ctx.actor)
+    query = select(Dossier.id).where(Dossier.id == dossier.id)
+    return ctx.session.scalar(query.where(clause) if clause is not None else query) is not None
+
+
+def claim(ctx, task_id) -> Task:
+    with unit_of_work(ctx):
+        task = _open_task(ctx, task_id)
+        if not ctx.actor.groups & set(task.candidate_groups) and "admin" not in ctx.actor.roles:
+            raise NotFound(f"No task {task_id}.")
+        if task.assignee_id not in (None, ctx.actor.id):
+            raise Conflict(f"Task {task_id} is already claimed by {task.assignee.username}.")
+        if task.assignee_id is None:
+            task.assignee_id = ctx.actor.id
+            _touch(ctx, task, "task.claimed")
+    return task
+
+
+def unclaim(ctx, task_id) -> Task:
+    with unit_of_work(ctx):
+        task = _open_task(ctx, task_id)
+        if task.assignee_id != ctx.actor.id:
+            require_role(ctx.actor, "leader")
+        if task.assignee_id is not None:
+            previous = task.assignee.username
+            task.assignee_id = None
+            _touch(ctx, task, "task.unclaimed", {"previous": previous})
+    return task
+
+
+def assign(ctx, task_id, username) -> Task:
+    require_role(ctx.actor, "leader", "supervisor")
+    with unit_of_work(ctx) as session:
+        task = _open_task(ctx, task_id)
+        user = get_user(session, username)
+        groups = {unit.code for unit in user.units} | set(user.roles)
+        if not groups & set(task.candidate_groups):
+            raise Invalid(f"{username} is not a candidate for this task.",
+                          [{"field": "username", "message": "not in the task's groups"}])
+        task.assignee_id = user.id
+        _touch(ctx, task, "task.assigned", {"assignee": username})
+    return task
+
+
+def complete(ctx, task_id, data: dict, validate=None):
+    """Complete the caller's task with its form data; returns (task, open tasks)."""
+    with unit_of_work(ctx):
+        task = _open_task(ctx, task_id, verb="complete")
+        if task.assignee_id != ctx.actor.id:
+            raise Conflict("Claim the task before completing it.")
+        if validate is not None:
+            data = validate(task, data)
+        dossier = task.dossier
+        instance = workflow.load(dossier)
+        try:
+            instance.complete(task.id, data)
+        except bpmn.TaskNotReady:
+            raise Conflict(f"Task {task_id} is no longer ready.") from None
+        task.status, task.ended_at, task.completed_by = "completed", ctx.now(), ctx.actor.username
+        events.record(ctx, "task.completed", dossier=dossier, task_id=task.id,
+                      element_id=task.element_id, detail={"data": data})
+        workflow.advance(ctx, dossier, instance)
+    return task, [t for t in dossier.tasks if t.status == "open"]
+
+
+def _open_task(ctx, task_id, verb="change") -> Task:
+    task = get_task(ctx, task_id)
+    if task.status != "open":
+        raise Conflict(f"Task {task_id} is {task.status}; cannot {verb} it.")
+    return task
+
+
+def _touch(ctx, task, type_, detail=None):
+    workflow.touch(ctx, task.dossier)
+    events.record(ctx, type_, dossier=task.dossier, task_id=task.id,
+                  element_id=task.element_id, detail=detail)

@@ -1,0 +1,37 @@
+"""Reading an uploaded form-js document and checking its shape."""
+import json
+
+FIELD_KEY_TYPES = {"textfield", "textarea", "number", "checkbox", "checklist", "radio",
+                   "select", "taglist", "datetime", "expression", "filepicker"}
+
+
+class FormDefinitionError(ValueError):
+    pass
+
+
+def parse_definition(raw: bytes | str | dict) -> dict:
+    """Return the form document, or raise FormDefinitionError saying what is wrong."""
+    doc = raw
+    if not isinstance(raw, dict):
+        try:
+            doc = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise FormDefinitionError(f"not JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise FormDefinitionError("a form must be a JSON object")
+    if not isinstance(doc.get("id"), str) or not doc["id"].strip():
+        raise FormDefinitionError("a form needs a non-empty string 'id' (its key)")
+    components = doc.get("components")
+    if not isinstance(components, list):
+        raise FormDefinitionError(f"form {doc['id']}: 'components' must be a list")
+    for index, component in enumerate(components):
+        _check_component(doc["id"], index, component)
+    return doc
+
+
+def _check_component(form_id, index, component):
+    where = f"form {form_id}, component {index}"
+    if not isinstance(component, dict) or not isinstance(component.get("type"), str):
+        raise FormDefinitionError(f"{where}: each component needs a 'type'")
+    if component["type"] in FIELD_KEY_TYPES and not isinstance(component.get("key"), str):
+        raise FormDefinitionError(f"{where}: a {component['type']} field needs a 'key'")
