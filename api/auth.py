@@ -41,14 +41,14 @@ def _user_id_from_header() -> int:
 
 
 def _base_ctx(actor) -> Ctx:
-    return Ctx(session=current_app.extensions["motcua.db"].session,
+    return Ctx(session=current_app.extensions["motcua.db"].session(),
                clock=current_app.extensions["motcua.clock"], actor=actor,
                settings={"max_diagram_bytes": current_app.config["MAX_DIAGRAM_BYTES"]})
 
 
 def context() -> Ctx:
     if "motcua_ctx" not in g:
-        session = current_app.extensions["motcua.db"].session
+        session = current_app.extensions["motcua.db"].session()
         g.motcua_ctx = _base_ctx(actor_for(session, _user_id_from_header()))
     return g.motcua_ctx
 

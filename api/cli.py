@@ -17,7 +17,7 @@ ADMIN = Actor(username="system", roles=frozenset({"admin"}))
 
 
 def _ctx() -> Ctx:
-    return Ctx(current_app.extensions["motcua.db"].session,
+    return Ctx(current_app.extensions["motcua.db"].session(),
                current_app.extensions["motcua.clock"], ADMIN)
 
 

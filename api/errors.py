@@ -41,13 +41,13 @@ def http_problem(error: HTTPException):
 def _flatten(messages, prefix=""):
     """webargs nests messages by location and field; give one item per field."""
     for key, value in messages.items():
-        if key in ("json", "query", "form", "files", "headers", "view_args") and not prefix:
-            yield from _flatten(value, "")
-        elif isinstance(value, dict):
-            yield from _flatten(value, f"{prefix}{key}.")
+        top = not prefix and key in ("json", "query", "form", "files", "headers", "view_args")
+        field = "body" if top else f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, "" if top else f"{field}.")
         else:
-            text = "; ".join(str(v) for v in value) if isinstance(value, list) else str(value)
-            yield {"field": f"{prefix}{key}", "message": text}
+            text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+            yield {"field": field, "message": text}
 
 
 def unexpected(error: Exception):

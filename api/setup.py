@@ -51,6 +51,6 @@ def bootstrap(app):
         return
     if db.session.scalar(select(User.id).where(User.username == username)):
         return
-    ctx = Ctx(db.session, app.extensions["motcua.clock"],
+    ctx = Ctx(db.session(), app.extensions["motcua.clock"],
               Actor(username="system", roles=frozenset({"admin"})))
     create_user(ctx, username, password, full_name="Administrator", roles=["admin"])

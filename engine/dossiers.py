@@ -70,7 +70,7 @@ def _receiving_unit(session, actor, code) -> Unit:
 def _next_code(session, unit, now: datetime) -> str:
     """AGENCY-YYMMDD-NNNN, the sequence taken atomically by an upsert."""
     agency, day = agency_code_of(unit), now.astimezone(ZONE).date()
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = DossierSequence.__table__
     stmt = (dialect.insert(table).values(agency_code=agency, day=day, last=1)
             .on_conflict_do_update(index_elements=[table.c.agency_code, table.c.day],

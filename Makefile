@@ -1,0 +1,52 @@
+# The two commands: `make run` starts the platform, `make test` runs every test.
+# Both install what they need (virtualenv in .venv, npm assets under web/).
+
+PYTHON ?= python3.11
+VENV := .venv
+FLASK := $(VENV)/bin/flask --app wsgi
+PORT ?= 5000
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+DATA_DIR := $(or $(MOTCUA_DATA_DIR),data)
+VENDOR := web/static/vendor
+
+.PHONY: run test setup bench clean
+
+setup: $(VENV)/.installed $(VENDOR)/.installed
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -e '.[test]'
+	touch $@
+
+$(VENDOR)/.installed: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	mkdir -p $(VENDOR)/swagger-ui
+	cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+	   web/node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
+	   web/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
+	touch $@
+
+run: setup
+	@mkdir -p $(DATA_DIR)
+	@$(FLASK) load-demo
+	@$(FLASK) scheduler run > $(DATA_DIR)/scheduler.log 2>&1 & \
+	  scheduler=$$!; trap "kill $$scheduler 2>/dev/null" EXIT INT TERM; \
+	  echo ""; \
+	  echo "motcua is running at http://127.0.0.1:$(PORT)  (API docs: http://127.0.0.1:$(PORT)/api/v1/docs)"; \
+	  echo "scheduler process $$scheduler (log: $(DATA_DIR)/scheduler.log)"; \
+	  echo "demo logins (username / password):"; \
+	  $(VENV)/bin/python -c "import json; [print(f\"  {u['username']:<11} {u['password']:<17} {', '.join(u['roles'])} @ {', '.join(u['units'])}\") for u in json.load(open('processes/demo.json'))['users']]"; \
+	  echo "  admin: set MOTCUA_ADMIN_USER and MOTCUA_ADMIN_PASSWORD before the first start"; \
+	  echo ""; \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: setup
+	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/python -m pytest -q --database-url $(PG_URL)
+
+bench: setup
+	$(VENV)/bin/python -m bench.run
+
+clean:
+	rm -rf $(VENV) web/node_modules $(VENDOR) *.egg-info

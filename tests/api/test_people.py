@@ -1,0 +1,53 @@
+"""Authentication, the current user, and administration of users and units."""
+
+
+def test_token_and_me(demo, client, login_as):
+    bad = client.post("/api/v1/auth/token", json={"username": "officer", "password": "nope"})
+    assert bad.status_code == 401 and bad.mimetype == "application/problem+json"
+    me = login_as("officer").get("/api/v1/me").get_json()
+    assert me == {"username": "officer", "full_name": "Lê Văn Chuyên Viên",
+                  "roles": ["officer"], "units": ["SKHDT.DKKD"]}
+
+
+def test_missing_or_forged_token_is_401(demo, client):
+    assert client.get("/api/v1/me").status_code == 401
+    response = client.get("/api/v1/me", headers={"Authorization": "Bearer forged.token"})
+    assert response.status_code == 401
+    assert response.get_json()["detail"] == "The token is not valid."
+
+
+def test_admin_manages_units_and_users(demo, login_as):
+    admin = login_as("admin")
+    response = admin.post("/api/v1/units", json={"code": "SXD", "name": "Sở Xây dựng",
+                                                 "parent": "UBND", "agency_code": "000.00.14.H22"})
+    assert response.status_code == 201
+    assert response.get_json() == {"code": "SXD", "name": "Sở Xây dựng", "parent": "UBND",
+                                   "agency_code": "000.00.14.H22"}
+    assert admin.post("/api/v1/units", json={"code": "SXD", "name": "x"}).status_code == 409
+    response = admin.post("/api/v1/users", json={
+        "username": "xd1", "password": "long-enough", "roles": ["officer"], "units": ["SXD"]})
+    assert response.status_code == 201
+    assert "xd1" in [u["username"] for u in admin.get("/api/v1/users").get_json()]
+    assert login_as("xd1", "long-enough").get("/api/v1/me").get_json()["units"] == ["SXD"]
+
+
+def test_user_input_errors_name_fields(demo, login_as):
+    admin = login_as("admin")
+    response = admin.post("/api/v1/users", json={"username": "a b", "password": "short",
+                                                 "roles": ["king"]})
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.get_json()["errors"]}
+    assert fields == {"username", "password", "roles.0"}
+    response = admin.post("/api/v1/users", json={"username": "zz", "password": "long-enough",
+                                                 "units": ["NOWHERE"]})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == [{"field": "units", "message": "no unit NOWHERE"}]
+    assert admin.post("/api/v1/users", data="{", content_type="application/json").status_code \
+        == 400
+
+
+def test_only_admins_manage_people(demo, login_as):
+    officer = login_as("officer")
+    for method, url in (("get", "/api/v1/users"), ("get", "/api/v1/units")):
+        assert getattr(officer, method)(url).status_code == 403
+    assert officer.post("/api/v1/units", json={"code": "Z", "name": "Z"}).status_code == 403

@@ -1,0 +1,143 @@
+"""Fixtures: `app`, `db`, `client`, `clock`, `login_as`, and demo data.
+
+Tests run on a fresh SQLite file by default, or on the database named by
+`--database-url` (the suite's PostgreSQL run). The schema comes from the
+migrations; each test ends by emptying every table.
+"""
+import json
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from api import create_app
+from api.config import TestConfig
+from engine.catalogue import load_people, load_procedure_folder
+from engine.clock import FrozenClock
+from engine.context import Actor, Ctx
+from engine.store import db as _db
+
+ROOT = Path(__file__).resolve().parent.parent
+PROCESSES = ROOT / "processes"
+DEMO = json.loads((PROCESSES / "demo.json").read_text(encoding="utf-8"))
+PASSWORDS = {user["username"]: user["password"] for user in DEMO["users"]}
+PASSWORDS["admin"] = "admin-test-password"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+START = datetime(2026, 4, 24, 9, 0, tzinfo=VN)  # a Friday morning
+SYSTEM_ADMIN = Actor(username="system", roles=frozenset({"admin"}))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database-url", default=None,
+                     help="run against this database (default: a fresh SQLite file)")
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory):
+    url = request.config.getoption("--database-url")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:  # start from an empty schema: migrations build it
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def clock():
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def config(database_url, clock, tmp_path):
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    config.CLOCK = clock
+    config.DATA_DIR = tmp_path
+    config.ADMIN_USER, config.ADMIN_PASSWORD = "admin", PASSWORDS["admin"]
+    return config.finalize()
+
+
+@pytest.fixture
+def app(config):
+    app = create_app(config)
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _empty_tables()
+        _db.engine.dispose()
+
+
+def _empty_tables():
+    tables = _db.metadata.sorted_tables
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{table.name}"' for table in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def db(app):
+    """A session for direct checks; requests still get their own app context."""
+    with app.app_context():
+        engine = _db.engine
+    with Session(bind=engine) as session:
+        yield session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def admin_ctx(db, clock):
+    return Ctx(db, clock, SYSTEM_ADMIN)
+
+
+@pytest.fixture
+def demo(admin_ctx):
+    """The demo units and users of processes/demo.json."""
+    load_people(admin_ctx, DEMO)
+    admin_ctx.session.close()
+    return DEMO
+
+
+@pytest.fixture
+def household(demo, admin_ctx):
+    """The shipped business-household procedure, deployed."""
+    load_procedure_folder(admin_ctx, PROCESSES / "business-household")
+    admin_ctx.session.close()
+    return "1.001612"
+
+
+class Caller:
+    """A test client that sends one user's bearer token."""
+
+    def __init__(self, client, token, username):
+        self.client, self.username = client, username
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def __getattr__(self, method):
+        def call(url, **kwargs):
+            headers = {**self.headers, **kwargs.pop("headers", {})}
+            return getattr(self.client, method)(url, headers=headers, **kwargs)
+        return call
+
+
+@pytest.fixture
+def login_as(client):
+    def login(username, password=None):
+        response = client.post("/api/v1/auth/token", json={
+            "username": username, "password": password or PASSWORDS[username]})
+        assert response.status_code == 200, response.get_json()
+        return Caller(client, response.get_json()["access_token"], username)
+    return login

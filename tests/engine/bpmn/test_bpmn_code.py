@@ -1,0 +1,138 @@
+"""Deploy-time checks of the Python a diagram carries, and timer quoting."""
+import pytest
+
+from engine.bpmn import DiagramRejected, compile_diagram
+
+SCRIPTED = """<bpmn:startEvent id="S"/>
+<bpmn:scriptTask id="Task_1"{attrs}>{script}</bpmn:scriptTask>
+<bpmn:endEvent id="E"/>
+<bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="Task_1"/>
+<bpmn:sequenceFlow id="F2" sourceRef="Task_1" targetRef="E"/>"""
+
+
+def scripted(bpmn_doc, script: str | None, attrs: str = "") -> bytes:
+    body = "" if script is None else f"<bpmn:script>{script}</bpmn:script>"
+    return bpmn_doc(SCRIPTED.format(attrs=attrs, script=body))
+
+
+def problems(xml: bytes):
+    with pytest.raises(DiagramRejected) as info:
+        compile_diagram(xml)
+    return info.value.problems
+
+
+def test_script_importing_a_module_is_rejected_with_id_and_line(bpmn_doc, line):
+    xml = scripted(bpmn_doc, "x = 1\nimport os\nos.system('id')")
+    [problem] = problems(xml)
+    assert problem.element_id == "Task_1"
+    assert problem.line == line(xml, "import os")
+    assert problem.message == "script of 'Task_1' line 2: imports are not allowed"
+
+
+@pytest.mark.parametrize("script, fragment", [
+    ("from os import path", "imports are not allowed"),
+    ("__import__('os')", '"__import__" is an invalid variable name'),
+    ("x = ().__class__.__bases__[0].__subclasses__()", '"__class__" is an invalid attribute name'),
+    ("open('/etc/passwd')", "'open' is not allowed"),
+    ("eval('1')", "'eval' is not allowed"),
+    ("exec('x = 1')", "'exec' is not allowed"),
+    ("f = getattr", "'getattr' is not allowed"),
+    ("g = globals()", "'globals' is not allowed"),
+    ("c = compile('1', 'f', 'eval')", "'compile' is not allowed"),
+    ("b = Exception.mro()", "the attribute 'mro' is not allowed"),
+    ("try:\n  x = 1\nexcept:\n  pass", "bare 'except:'"),
+    ("try:\n  x = 1\nfinally:\n  pass", "'finally' blocks"),
+    ("class A:\n  pass", "class definitions"),
+    ("x = (", "syntax error"),
+])
+def test_unsafe_scripts_are_rejected(bpmn_doc, script, fragment):
+    found = problems(scripted(bpmn_doc, script))
+    assert {p.element_id for p in found} == {"Task_1"}
+    assert any(fragment in p.message for p in found), found
+
+
+def test_script_task_without_script(bpmn_doc):
+    [problem] = problems(scripted(bpmn_doc, None))
+    assert problem.element_id == "Task_1" and "has no script" in problem.message
+
+
+def test_script_in_another_language(bpmn_doc):
+    [problem] = problems(scripted(bpmn_doc, "x = 1", attrs=' scriptFormat="JavaScript"'))
+    assert problem.element_id == "Task_1" and "only python is supported" in problem.message
+
+
+def test_python_script_format_is_case_insensitive(bpmn_doc):
+    compile_diagram(scripted(bpmn_doc, "x = 1", attrs=' scriptFormat="Python"'))
+
+
+GATEWAY = """<bpmn:startEvent id="S"/>
+<bpmn:exclusiveGateway id="G" default="F_no"/>
+<bpmn:endEvent id="E1"/><bpmn:endEvent id="E2"/>
+<bpmn:sequenceFlow id="F0" sourceRef="S" targetRef="G"/>
+<bpmn:sequenceFlow id="F_yes" sourceRef="G" targetRef="E1"><bpmn:conditionExpression>{condition}</bpmn:conditionExpression></bpmn:sequenceFlow>
+<bpmn:sequenceFlow id="F_no" sourceRef="G" targetRef="E2"/>"""
+
+
+@pytest.mark.parametrize("condition, fragment", [
+    ("__import__('os').system('id')", '"__import__"'),
+    ("${approved}", "JUEL expression"),
+    ("", "it is empty"),
+    ("x = 1", "syntax error"),
+])
+def test_unsafe_or_broken_conditions(bpmn_doc, line, condition, fragment):
+    xml = bpmn_doc(GATEWAY.format(condition=condition))
+    [problem] = problems(xml)
+    assert (problem.element_id, problem.line) == ("F_yes", line(xml, 'id="F_yes"'))
+    assert fragment in problem.message
+
+
+TIMER = """<bpmn:startEvent id="S"/>
+<bpmn:intermediateCatchEvent id="Wait"><bpmn:timerEventDefinition id="TD">{definition}</bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+<bpmn:endEvent id="E"/>
+<bpmn:sequenceFlow id="F1" sourceRef="S" targetRef="Wait"/>
+<bpmn:sequenceFlow id="F2" sourceRef="Wait" targetRef="E"/>"""
+
+
+@pytest.mark.parametrize("kind, literal", [
+    ("timeDuration", "PT5M"), ("timeDuration", "P2D"), ("timeCycle", "R3/P1D"),
+    ("timeCycle", "R/PT1H"), ("timeDate", "2026-05-04T17:00:00+07:00"),
+])
+def test_timer_literals_are_quoted_with_a_warning(bpmn_doc, kind, literal):
+    xml = bpmn_doc(TIMER.format(definition=f"<bpmn:{kind}>{literal}</bpmn:{kind}>"))
+    compiled = compile_diagram(xml)
+    [warning] = compiled.warnings
+    assert warning.element_id == "Wait" and literal in warning.message and "quoted" in warning.message
+    assert f'\\"{literal}\\"' in compiled.spec_json  # the spec holds the quoted text
+    assert literal.encode() in xml  # ... while the upload itself is untouched
+
+
+def test_timer_date_without_offset_warns_about_the_time_zone(bpmn_doc):
+    xml = bpmn_doc(TIMER.format(definition="<bpmn:timeDate>2026-05-04T17:00:00</bpmn:timeDate>"))
+    messages = [w.message for w in compile_diagram(xml).warnings]
+    assert any("no UTC offset" in m for m in messages)
+
+
+def test_timer_expressions_are_left_alone(bpmn_doc):
+    xml = bpmn_doc(TIMER.format(definition='<bpmn:timeDuration>"PT" + str(hours) + "H"</bpmn:timeDuration>'))
+    assert compile_diagram(xml).warnings == ()
+
+
+@pytest.mark.parametrize("definition", ["", "<bpmn:timeDuration> </bpmn:timeDuration>"])
+def test_empty_timer_is_a_problem(bpmn_doc, definition):
+    [problem] = problems(bpmn_doc(TIMER.format(definition=definition)))
+    assert problem.element_id == "Wait" and "no time expression" in problem.message
+
+
+def test_unsafe_timer_expression(bpmn_doc):
+    xml = bpmn_doc(TIMER.format(definition="<bpmn:timeDuration>open('x').read()</bpmn:timeDuration>"))
+    [problem] = problems(xml)
+    assert problem.element_id == "Wait" and "'open' is not allowed" in problem.message
+
+
+def test_lane_warnings(bpmn_doc):
+    lanes = """<bpmn:laneSet id="LS"><bpmn:lane id="L1" name="DESK"><bpmn:flowNodeRef>S</bpmn:flowNodeRef></bpmn:lane>
+<bpmn:lane id="L2" name="EMPTY"/></bpmn:laneSet>
+<bpmn:startEvent id="S"/>"""
+    compiled = compile_diagram(bpmn_doc(lanes))
+    assert compiled.lanes == ("DESK", "EMPTY")
+    assert [(w.element_id, w.message) for w in compiled.warnings] == [("L2", "lane 'EMPTY' has no tasks")]
