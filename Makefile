@@ -27,6 +27,8 @@ $(VENDOR)/.installed: web/package.json web/package-lock.json
 	   web/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
 	touch $@
 
+run: export MOTCUA_ADMIN_USER ?= admin
+run: export MOTCUA_ADMIN_PASSWORD ?= admin-demo
 run: setup
 	@mkdir -p $(DATA_DIR)
 	@$(FLASK) load-demo
@@ -37,7 +39,7 @@ run: setup
 	  echo "scheduler process $$scheduler (log: $(DATA_DIR)/scheduler.log)"; \
 	  echo "demo logins (username / password):"; \
 	  $(VENV)/bin/python -c "import json; [print(f\"  {u['username']:<11} {u['password']:<17} {', '.join(u['roles'])} @ {', '.join(u['units'])}\") for u in json.load(open('processes/demo.json'))['users']]"; \
-	  echo "  admin: set MOTCUA_ADMIN_USER and MOTCUA_ADMIN_PASSWORD before the first start"; \
+	  echo "  $$MOTCUA_ADMIN_USER $$MOTCUA_ADMIN_PASSWORD (admin; set MOTCUA_ADMIN_USER/PASSWORD to choose)"; \
 	  echo ""; \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 

@@ -33,7 +33,8 @@ def lanes_and_warnings(processes) -> tuple[tuple[str, ...], list[Problem]]:
         for lane in process.iter(bpmn("lane")):
             name = (lane.get("name") or "").strip()
             if not name:
-                warnings.append(Problem(lane.get("id"), lane.sourceline, f"lane '{lane.get('id')}' has no name"))
+                warnings.append(Problem(lane.get("id"), lane.sourceline,
+                                        f"lane '{lane.get('id')}' has no name"))
             elif name not in names:
                 names.append(name)
             if lane.find(bpmn("flowNodeRef")) is None:

@@ -52,13 +52,14 @@ def choose_entry(root) -> tuple[Entry | None, list[Problem]]:
     """Pick the executable process (or collaboration) dossiers will run."""
     executable = [p for p in root.iterchildren(bpmn("process")) if is_executable(p)]
     if not executable:
-        return None, [Problem(root.get("id"), root.sourceline,
-                              "the file has no executable process (all are isExecutable=\"false\")")]
-    if len(executable) == 1:
-        return _process_entry(executable[0]), []
-    started = [p for p in executable if p.find(bpmn("startEvent")) is not None]
-    if len(started) == 1:
-        return _process_entry(started[0]), []
+        message = 'the file has no executable process (all are isExecutable="false")'
+        return None, [Problem(root.get("id"), root.sourceline, message)]
+    # Processes only reached through a call activity are not entry points.
+    called = {c.get("calledElement") for p in executable for c in p.iter(bpmn("callActivity"))}
+    for candidates in (executable, [p for p in executable if p.get("id") not in called],
+                       [p for p in executable if p.find(bpmn("startEvent")) is not None]):
+        if len(candidates) == 1:
+            return _process_entry(candidates[0]), []
     collaborations = list(root.iterchildren(bpmn("collaboration")))
     if len(collaborations) == 1:
         collab = collaborations[0]
@@ -138,7 +139,8 @@ def _lint_node(node, flows) -> list[Problem]:
     node_id = node.get("id") or ""
     found = []
     if node_id in RESERVED_IDS or node_id.endswith(RESERVED_SUFFIXES):
-        found.append(problem(node, f"the id '{node_id}' is reserved by the workflow engine; rename it"))
+        found.append(problem(node, f"the id '{node_id}' is reserved by the workflow engine; "
+                                   "rename it"))
     outgoing = [f for f in flows if node_id and f.get("sourceRef") == node_id]
     splits = node.tag in GATEWAYS or node.tag == bpmn("startEvent")
     if len(outgoing) > 1 and not splits:
@@ -159,7 +161,8 @@ def _unconditioned_flows(gateway, outgoing) -> list[Problem]:
     for flow in outgoing:
         if flow.get("id") != default and flow.find(bpmn("conditionExpression")) is None:
             found.append(problem(flow, f"the flow '{flow.get('id')}' leaving gateway "
-                                       f"'{gateway.get('id')}' has no condition and is not its default"))
+                                       f"'{gateway.get('id')}' has no condition "
+                                       "and is not its default"))
     return found
 
 

@@ -44,8 +44,8 @@ def _script_task(task) -> list[Problem]:
     task_id = task.get("id")
     script_format = task.get("scriptFormat")
     if script_format and script_format.strip().lower() != "python":
-        return [Problem(task_id, task.sourceline,
-                        f"script task '{task_id}' uses '{script_format}'; only python is supported")]
+        message = f"script task '{task_id}' uses '{script_format}'; only python is supported"
+        return [Problem(task_id, task.sourceline, message)]
     script = task.find(bpmn("script"))
     if script is None or not (script.text or "").strip():
         return [Problem(task_id, task.sourceline, f"script task '{task_id}' has no script")]

@@ -24,7 +24,10 @@ from .specs import SpecHandle
 from .timers import timer_view
 from .views import TaskView, TimerView
 
-MAX_STEPS = 10_000   # automatic tasks per run(): a BPMN loop must not spin forever
+# Automatic tasks per run(): a BPMN loop must not spin forever.  It is kept
+# well under SpiffWorkflow's task iterator depth (1000): a loop that deepens
+# the tree past it makes READY tasks invisible and the workflow "complete".
+MAX_STEPS = 500
 MAX_ROUNDS = 100     # do_engine_steps calls per run() (timers due may need more)
 
 

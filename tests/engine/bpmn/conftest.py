@@ -10,9 +10,13 @@ import pytest
 from engine.bpmn import Instance, compile_diagram, load_spec
 
 DIAGRAMS = Path(__file__).parent / "diagrams"
-HEADER = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="Defs" targetNamespace="http://motcua.example/bpmn">
-"""
+HEADER = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"'
+    ' xmlns:camunda="http://camunda.org/schema/1.0/bpmn"'
+    ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'
+    ' id="Defs" targetNamespace="http://motcua.example/bpmn">\n'
+)
 
 
 def make_bpmn(body: str, *, executable: str = "true", before: str = "", after: str = "") -> bytes:

@@ -49,7 +49,8 @@ def test_the_only_executable_process_with_a_start_event_is_the_entry(bpmn_doc):
 
 
 def test_one_collaboration_of_executable_processes_is_the_entry(bpmn_doc):
-    collab = ('<bpmn:collaboration id="Collab" name="Both"><bpmn:participant id="P1" processRef="Proc"/>'
+    collab = ('<bpmn:collaboration id="Collab" name="Both">'
+              '<bpmn:participant id="P1" processRef="Proc"/>'
               '<bpmn:participant id="P2" processRef="Other"/></bpmn:collaboration>\n')
     other = ('<bpmn:process id="Other"><bpmn:startEvent id="S2"/><bpmn:userTask id="T2"/>'
              '<bpmn:sequenceFlow id="G1" sourceRef="S2" targetRef="T2"/></bpmn:process>\n')
@@ -77,7 +78,9 @@ def test_unreachable_node(bpmn_doc, line):
 
 def test_boundary_events_and_event_sub_processes_count_as_reachable(bpmn_doc):
     body = LINEAR + """
-<bpmn:boundaryEvent id="B" attachedToRef="T"><bpmn:timerEventDefinition><bpmn:timeDuration>"PT1H"</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+<bpmn:boundaryEvent id="B" attachedToRef="T"><bpmn:timerEventDefinition>
+  <bpmn:timeDuration>"PT1H"</bpmn:timeDuration>
+</bpmn:timerEventDefinition></bpmn:boundaryEvent>
 <bpmn:endEvent id="E3"/>
 <bpmn:sequenceFlow id="F3" sourceRef="B" targetRef="E3"/>
 <bpmn:subProcess id="Esp" triggeredByEvent="true">
@@ -90,14 +93,16 @@ def test_boundary_events_and_event_sub_processes_count_as_reachable(bpmn_doc):
 
 
 def test_activity_with_two_outgoing_flows(bpmn_doc, line):
-    xml = bpmn_doc(LINEAR + '\n<bpmn:endEvent id="E2"/>\n<bpmn:sequenceFlow id="F3" sourceRef="T" targetRef="E2"/>')
+    xml = bpmn_doc(LINEAR + '\n<bpmn:endEvent id="E2"/>'
+                   '\n<bpmn:sequenceFlow id="F3" sourceRef="T" targetRef="E2"/>')
     [problem] = problems(xml)
     assert (problem.element_id, problem.line) == ("T", line(xml, 'id="T"'))
     assert "parallel gateway" in problem.message
 
 
-@pytest.mark.parametrize("starts", ["", '<bpmn:startEvent id="A"/><bpmn:startEvent id="B"/>',
-                                    '<bpmn:startEvent id="A"><bpmn:messageEventDefinition/></bpmn:startEvent>'])
+@pytest.mark.parametrize("starts", [
+    "", '<bpmn:startEvent id="A"/><bpmn:startEvent id="B"/>',
+    '<bpmn:startEvent id="A"><bpmn:messageEventDefinition/></bpmn:startEvent>'])
 def test_sub_process_needs_exactly_one_plain_start_event(bpmn_doc, line, starts):
     body = LINEAR.replace('targetRef="E"/>', 'targetRef="Sub"/>') + f"""
 <bpmn:subProcess id="Sub">{starts}<bpmn:endEvent id="SE"/></bpmn:subProcess>
@@ -114,7 +119,9 @@ def test_gateway_flow_without_condition_and_not_default(bpmn_doc, line, kind):
 <bpmn:{kind} id="G" default="F_default"/>
 <bpmn:endEvent id="E1"/><bpmn:endEvent id="E2"/><bpmn:endEvent id="E3"/>
 <bpmn:sequenceFlow id="F0" sourceRef="S" targetRef="G"/>
-<bpmn:sequenceFlow id="F_cond" sourceRef="G" targetRef="E1"><bpmn:conditionExpression>x == 1</bpmn:conditionExpression></bpmn:sequenceFlow>
+<bpmn:sequenceFlow id="F_cond" sourceRef="G" targetRef="E1">
+  <bpmn:conditionExpression>x == 1</bpmn:conditionExpression>
+</bpmn:sequenceFlow>
 <bpmn:sequenceFlow id="F_default" sourceRef="G" targetRef="E2"/>
 <bpmn:sequenceFlow id="F_bare" sourceRef="G" targetRef="E3"/>"""
     xml = bpmn_doc(body)
@@ -125,7 +132,8 @@ def test_gateway_flow_without_condition_and_not_default(bpmn_doc, line, kind):
 
 def test_message_without_name_and_data_stores(bpmn_doc, line):
     after = '<bpmn:message id="Msg"/>\n<bpmn:dataStore id="Store" name="db"/>\n'
-    xml = bpmn_doc(LINEAR + '\n<bpmn:dataStoreReference id="StoreRef" dataStoreRef="Store"/>', after=after)
+    reference = '\n<bpmn:dataStoreReference id="StoreRef" dataStoreRef="Store"/>'
+    xml = bpmn_doc(LINEAR + reference, after=after)
     found = {p.element_id: p for p in problems(xml)}
     assert set(found) == {"Msg", "Store", "StoreRef"}
     assert found["Msg"].line == line(xml, 'id="Msg"') and "has no name" in found["Msg"].message

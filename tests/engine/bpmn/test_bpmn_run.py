@@ -82,3 +82,20 @@ def test_complete_returns_the_view_and_refuses_unknown_tasks(driver):
         run.inst.complete("not-a-uuid", {})
     with pytest.raises(TaskNotReady):
         run.inst.complete("00000000-0000-0000-0000-000000000000", {})
+
+
+def test_embedded_sub_process_and_call_activity(driver):
+    run = driver("subprocesses.bpmn")
+    assert run.compiled.process_id == "Main"
+    specs = {t.element_id: t for t in run.compiled.user_tasks}
+    assert specs["Verify"].lane == "SPEC"  # inherited from its sub-process
+    assert specs["SignOff"].candidate_groups == ("LEAD",)
+    run.start({"documents": ["cmnd", "don"]})
+    [verify] = run.inst.ready_tasks()
+    assert (verify.element_id, verify.lane) == ("Verify", "SPEC")
+    run.complete("Verify", {"verified": True})
+    assert run.ready() == ["SignOff"]
+    run.complete("SignOff", {"signed": True})
+    assert run.inst.completed
+    assert run.inst.data == {"documents": ["cmnd", "don"], "verified": True,
+                             "score": 20, "signed": True}

@@ -1,0 +1,170 @@
+"""Benchmarks of one dossier's life, printed as JSON.
+
+The same procedure (processes/business-household, four human steps) runs:
+raw SpiffWorkflow in memory; raw SpiffWorkflow with a serialize/deserialize
+after each step (what any persisting engine must do); our `engine.bpmn`
+facade (sandboxed scripts, state without spec); the full service stack on a
+SQLite file (transactions, projections, event log); and the HTTP API. Ratios
+compare each with raw SpiffWorkflow run in this same process.
+Run: `make bench` or `python -m bench.run [--dossiers N]`.
+"""
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.camunda.parser import CamundaParser
+from SpiffWorkflow.camunda.serializer import DEFAULT_CONFIG as CAMUNDA_CONFIG
+from SpiffWorkflow.util.task import TaskState
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDER = ROOT / "processes" / "business-household"
+DIAGRAM = FOLDER / "business-household.bpmn"
+FORM_DATA = {"Task_Check": {"business_name": "Quán", "capital": 1, "needs_inspection": False},
+             "Task_Review": {"review_note": "ok", "review_outcome": "ok"},
+             "Task_Fee": {"fee_paid": True}, "Task_Approve": {"decision": "approve"}}
+
+
+def _per_dossier(run, count):
+    started = time.perf_counter()
+    for _ in range(count):
+        run()
+    return (time.perf_counter() - started) / count
+
+
+def raw_spiff(count, persist):
+    parser = CamundaParser()
+    parser.add_bpmn_str(DIAGRAM.read_bytes())
+    spec, subs = parser.get_spec("business_household"), parser.get_subprocess_specs(
+        "business_household")
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(CAMUNDA_CONFIG))
+    sizes = []
+
+    def one():
+        wf = BpmnWorkflow(spec, subs)
+        wf.do_engine_steps()
+        while not wf.completed:
+            if persist:
+                state = serializer.serialize_json(wf)
+                sizes.append(len(state))
+                wf = serializer.deserialize_json(state)
+            task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.set_data(**FORM_DATA[task.task_spec.bpmn_id])
+            task.run()
+            wf.do_engine_steps()
+    return _per_dossier(one, count), (statistics.mean(sizes) if sizes else None)
+
+
+def facade(count):
+    from engine import bpmn
+    compiled = bpmn.compile_diagram(DIAGRAM.read_bytes())
+    spec = bpmn.load_spec(compiled.checksum, compiled.spec_json)
+    sizes = []
+
+    def one():
+        inst = bpmn.Instance.start(spec, {})
+        inst.run()
+        while not inst.completed:
+            state = inst.dump()
+            sizes.append(len(state))
+            inst = bpmn.Instance.load(spec, state)
+            task = inst.ready_tasks()[0]
+            inst.complete(task.id, FORM_DATA[task.element_id])
+            inst.run()
+    return _per_dossier(one, count), statistics.mean(sizes)
+
+
+def _app(database_url, data_dir):
+    from api import create_app
+    from api.config import TestConfig
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI, config.DATA_DIR = database_url, Path(data_dir)
+    config.ADMIN_USER, config.ADMIN_PASSWORD = "admin", "bench-admin-pw"
+    return create_app(config.finalize())
+
+
+def services(count, database_url, data_dir):
+    from engine import catalogue, dossiers, tasks
+    from engine.context import Actor, Ctx
+    from engine.store import db
+    app = _app(database_url, data_dir)
+    latencies = []
+    with app.app_context():
+        clock = app.extensions["motcua.clock"]
+        admin = Ctx(db.session(), clock, Actor("system", roles=frozenset({"admin"})))
+        catalogue.load_people(admin, json.loads((ROOT / "processes/demo.json").read_text()))
+        catalogue.load_procedure_folder(admin, FOLDER)
+        people = {name: Ctx(db.session(), clock, _actor(db.session(), name))
+                  for name in ("reception", "officer", "leader")}
+        who = {"Task_Check": "reception", "Task_Review": "officer", "Task_Fee": "reception",
+               "Task_Approve": "leader"}
+
+        def timed(fn, *args):
+            started = time.perf_counter()
+            result = fn(*args)
+            latencies.append(time.perf_counter() - started)
+            return result
+
+        def one():
+            dossier = timed(dossiers.open_dossier, people["reception"], "1.001612",
+                            {"name": "A"}, "direct")
+            open_tasks = [t for t in dossier.tasks if t.status == "open"]
+            while open_tasks:
+                task = open_tasks[0]
+                ctx = people[who[task.element_id]]
+                timed(tasks.claim, ctx, task.id)
+                _, open_tasks = timed(tasks.complete, ctx, task.id, FORM_DATA[task.element_id])
+        per = _per_dossier(one, count)
+    latencies.sort()
+    return per, {"p50_ms": _ms(latencies[len(latencies) // 2]),
+                 "p95_ms": _ms(latencies[int(len(latencies) * 0.95)]),
+                 "commands": len(latencies)}
+
+
+def _actor(session, username):
+    from engine.people import actor_for, get_user
+    return actor_for(session, get_user(session, username).id)
+
+
+def _ms(seconds):
+    return round(seconds * 1000, 3)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=100)
+    parser.add_argument("--database-url", default=None, help="default: a temporary SQLite file")
+    args = parser.parse_args(argv)
+    n = args.dossiers
+    raw_mem, _ = raw_spiff(n, persist=False)
+    raw_persist, raw_size = raw_spiff(n, persist=True)
+    ours, our_size = facade(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.db"
+        stack, latency = services(max(n // 2, 10), url, tmp)
+    figures = {
+        "dossiers": n, "steps_per_dossier": 4,
+        "ms_per_dossier": {"raw_spiff_in_memory": _ms(raw_mem),
+                           "raw_spiff_with_serialize_each_step": _ms(raw_persist),
+                           "engine_bpmn_facade": _ms(ours), "services_with_database": _ms(stack)},
+        "state_bytes": {"raw_spiff_serialize_json": round(raw_size),
+                        "engine_bpmn_dump": round(our_size)},
+        "ratios": {"facade_vs_raw_persisting": round(ours / raw_persist, 3),
+                   "facade_vs_raw_in_memory": round(ours / raw_mem, 3),
+                   "services_vs_raw_persisting": round(stack / raw_persist, 3),
+                   "state_size_vs_raw": round(our_size / raw_size, 3)},
+        "service_command_latency": latency,
+        "dossiers_per_second_services": round(1 / stack, 1),
+        "database": "postgresql" if args.database_url else "sqlite",
+    }
+    json.dump(figures, sys.stdout, indent=2)
+    print()
+
+
+if __name__ == "__main__":
+    main()

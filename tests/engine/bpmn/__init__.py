@@ -1,0 +1,1 @@
+"""Tests of the BPMN engine boundary (engine.bpmn)."""
