@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+import textwrap
 from functools import lru_cache
 
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
@@ -86,8 +87,15 @@ def _restricted_findings(source: str, mode: str) -> list[tuple[int | None, str]]
     return findings
 
 
+def normalize(source: str) -> str:
+    """Remove the indentation XML pretty-printing gives scripts and
+    conditions; line numbers are kept."""
+    return textwrap.dedent(source)
+
+
 def check(source: str, mode: str) -> list[tuple[int | None, str]]:
     """Every finding as (line within the source or None, message); [] if fine."""
+    source = normalize(source)
     if not source.strip():
         return [(None, "it is empty")]
     try:
@@ -109,4 +117,4 @@ def compile_checked(source: str, mode: str):
         line, message = findings[0]
         raise UnsafeCode(f"line {line}: {message}" if line else message)
     compiler = compile_restricted_exec if mode == "exec" else compile_restricted_eval
-    return compiler(source, filename=FILENAME).code
+    return compiler(normalize(source), filename=FILENAME).code

@@ -145,3 +145,12 @@ def test_lane_warnings(bpmn_doc):
     assert compiled.lanes == ("DESK", "EMPTY")
     warnings = [(w.element_id, w.message) for w in compiled.warnings]
     assert warnings == [("L2", "lane 'EMPTY' has no tasks")]
+
+
+def test_indented_scripts_and_conditions_are_accepted(bpmn_doc, line):
+    script = "\n      fee = 1\n      if fee:\n        import os\n    "
+    xml = scripted(bpmn_doc, script)
+    [problem] = problems(xml)
+    assert problem.line == line(xml, "import os")
+    assert problem.message == "script of 'Task_1' line 4: imports are not allowed"
+    compile_diagram(bpmn_doc(GATEWAY.format(condition="\n      x == 1\n    ")))
