@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from engine import catalogue, people, scheduler
 from engine.context import Actor, Ctx
@@ -22,6 +22,7 @@ def _ctx() -> Ctx:
 
 
 @click.command("create-unit")
+@with_appcontext
 @click.argument("code")
 @click.argument("name")
 @click.option("--parent")
@@ -33,6 +34,7 @@ def create_unit(code, name, parent, agency_code):
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True)
 @click.option("--full-name", default="")
@@ -45,6 +47,7 @@ def create_user(username, password, full_name, roles, units):
 
 
 @click.command("deploy-procedure")
+@with_appcontext
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def deploy_procedure(folder):
     """Create or update the procedure in FOLDER (procedure.json, .bpmn, forms/)."""
@@ -52,6 +55,7 @@ def deploy_procedure(folder):
 
 
 @click.command("load-demo")
+@with_appcontext
 def load_demo():
     """Create the demo units and users, and deploy every procedure in processes/."""
     ctx = _ctx()

@@ -84,6 +84,18 @@ def history(code):
     return dossiers.history(context(), code)
 
 
+class RetryIn(Schema):
+    data = fields.Dict(load_default=dict)
+
+
+@blp.post("/dossiers/<code>/retry")
+@blp.arguments(RetryIn)
+@blp.response(200, DossierOut)
+def retry(body, code):
+    """Run a failed step (incident) again, optionally merging corrected data into it."""
+    return dossiers.retry(context(), code, body["data"])
+
+
 @blp.get("/public/dossiers/<code>")
 @blp.response(200, PublicDossierOut)
 @blp.doc(security=[])

@@ -7,7 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from . import events, workflow
 from .access import load_visible_dossier, require_role, visible_filter
-from .errors import Invalid, NotFound
+from .errors import Conflict, Invalid, NotFound
 from .people import agency_code_of
 from .procedures import active_version, get_procedure
 from .store.dossiers import Dossier, DossierSequence, Task
@@ -78,6 +78,22 @@ def _next_code(session, unit, now: datetime) -> str:
             .returning(table.c.last))
     number = session.execute(stmt).scalar_one()
     return f"{agency}-{day:%y%m%d}-{number:04d}"
+
+
+def retry(ctx, code, data=None) -> Dossier:
+    """Run a dossier's failed step again, optionally with corrected data."""
+    require_role(ctx.actor, "leader")
+    with unit_of_work(ctx) as session:
+        dossier = load_visible_dossier(session, ctx.actor, code)
+        if not dossier.incident:
+            raise Conflict(f"Dossier {code} has no incident to retry.")
+        instance = workflow.load(dossier)
+        reset = instance.retry(data)
+        events.record(ctx, "dossier.retried", dossier=dossier,
+                      element_id=dossier.incident.get("element_id"),
+                      detail={"reset": reset, "data": data or {}})
+        workflow.advance(ctx, dossier, instance)
+    return dossier
 
 
 def get_dossier(ctx, code) -> Dossier:

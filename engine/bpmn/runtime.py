@@ -87,6 +87,17 @@ class Instance:
         _guarded(task.run)
         return view
 
+    def retry(self, data: dict | None = None) -> list[str]:
+        """Reset every failed task (merging `data` into it) so run() tries it again.
+
+        Returns the element ids reset; the caller then calls run().
+        """
+        failed = self._wf.get_tasks(state=TaskState.ERROR)
+        for task in failed:
+            patched = {**task.data, **copy.deepcopy(data or {})}
+            self._wf.reset_from_task_id(task.id, data=patched)
+        return [task.task_spec.bpmn_id for task in failed]
+
     def _ready_task(self, task_id: str):
         try:
             task = self._wf.get_task_from_id(UUID(task_id))
