@@ -55,4 +55,3 @@ def context() -> Ctx:
 
 def public_context() -> Ctx:
     return _base_ctx(SYSTEM)
-

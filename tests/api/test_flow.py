@@ -32,8 +32,8 @@ def test_dossier_runs_through_three_lanes(household, login_as, clock, inspect):
 
     review = open_task(officer, code, "Task_Review")
     fee = open_task(reception, code, "Task_Fee")
-    result = claim_and_complete(officer, review["id"], {"review_note": "đủ điều kiện",
-                                                         "review_outcome": "ok"})
+    result = claim_and_complete(officer, review["id"],
+                                {"review_note": "đủ điều kiện", "review_outcome": "ok"})
     assert [t["element_id"] for t in result["tasks"]] == ["Task_Fee"]  # join waits
     assert officer.get(f"/api/v1/dossiers/{code}").get_json()["national_status"] == 4
     result = claim_and_complete(reception, fee["id"], {"fee_paid": True})

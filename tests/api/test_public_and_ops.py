@@ -40,8 +40,8 @@ def test_open_dossier_errors(household, demo, login_as):
     reception, officer = login_as("reception"), login_as("officer")
     body = {"procedure": household, "applicant": APPLICANT, "channel": "direct"}
     assert officer.post("/api/v1/dossiers", json=body).status_code == 403
-    response = reception.post("/api/v1/dossiers", json={**body, "channel": "fax",
-                                                         "applicant": {}})
+    response = reception.post("/api/v1/dossiers",
+                              json={**body, "channel": "fax", "applicant": {}})
     assert response.status_code == 422
     assert {e["field"] for e in response.get_json()["errors"]} == {"channel", "applicant.name"}
     assert reception.post("/api/v1/dossiers", json={**body, "procedure": "NONE"}).status_code \

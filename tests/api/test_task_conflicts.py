@@ -61,7 +61,7 @@ def test_officer_of_another_unit_cannot_see_or_claim(household, login_as):
 
 
 def test_unclaim_and_assign(household, login_as):
-    reception, leader = login_as("reception"), login_as("leader")
+    reception = login_as("reception")
     task = _first_task(reception, household)
     reception.post(f"/api/v1/tasks/{task['id']}/claim")
     assert reception.get("/api/v1/tasks?scope=mine").get_json()["total"] == 1
