@@ -1,0 +1,125 @@
+"""Working-time maths on the Vietnamese working calendar: pure functions.
+
+A `WorkCalendar` says which days are worked (weekdays, minus public holidays,
+plus make-up working days) and the office sessions of a working day. Time is
+counted in working hours: a working day is the sum of its sessions (8 hours by
+default). Every function takes the instant and the calendar as arguments and
+reads no clock. `build_calendar` merges the `holidays` package's VN data with
+an administrator's overrides, which win.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays as holiday_data
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+DEFAULT_SESSIONS = ((time(7, 30), time(11, 30)), (time(13, 0), time(17, 0)))
+MAX_DAYS_SCANNED = 3660  # ten years: no deadline lies further out
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    days_off: frozenset = frozenset()  # public holidays and extra days off
+    working_days: frozenset = frozenset()  # make-up working days (win over weekends)
+    sessions: tuple = DEFAULT_SESSIONS
+    weekdays: frozenset = frozenset(range(5))  # Monday..Friday
+    zone: ZoneInfo = field(default=VN)
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.working_days:
+            return True
+        return day.weekday() in self.weekdays and day not in self.days_off
+
+    @property
+    def day_length(self) -> timedelta:
+        return sum((_span(start, end) for start, end in self.sessions), timedelta())
+
+
+def build_calendar(years, overrides=(), sessions=DEFAULT_SESSIONS) -> WorkCalendar:
+    """VN public holidays and swapped Saturdays for `years`, then the overrides.
+
+    `overrides` are `(date, kind)` pairs, kind `day_off` or `working_day`.
+    """
+    data = holiday_data.country_holidays("VN", years=sorted(set(years)))
+    days_off, working = set(data), set(data.weekend_workdays)
+    for day, kind in overrides:
+        if kind == "day_off":
+            days_off.add(day)
+            working.discard(day)
+        else:
+            working.add(day)
+            days_off.discard(day)
+    return WorkCalendar(frozenset(days_off), frozenset(working), tuple(sessions))
+
+
+def _span(start: time, end: time) -> timedelta:
+    return datetime.combine(date.min, end) - datetime.combine(date.min, start)
+
+
+def _sessions_of(day: date, cal: WorkCalendar):
+    """The day's office sessions as aware instants (none on a day off)."""
+    if not cal.is_working_day(day):
+        return []
+    return [(datetime.combine(day, start, cal.zone), datetime.combine(day, end, cal.zone))
+            for start, end in cal.sessions]
+
+
+def _sessions_from(instant: datetime, cal: WorkCalendar):
+    """Every session (or the rest of one) from `instant` on, in order."""
+    local = instant.astimezone(cal.zone)
+    for offset in range(MAX_DAYS_SCANNED):
+        for start, end in _sessions_of(local.date() + timedelta(days=offset), cal):
+            if end > local:
+                yield max(start, local), end
+    raise ValueError("no working time within ten years: check the calendar")
+
+
+def next_working_instant(instant: datetime, cal: WorkCalendar) -> datetime:
+    """`instant` if it is within office hours, else the start of the next session."""
+    return next(_sessions_from(instant, cal))[0]
+
+
+def add_working_time(instant: datetime, amount: timedelta, cal: WorkCalendar) -> datetime:
+    """The instant when `amount` of working time has elapsed after `instant`."""
+    if amount < timedelta():
+        raise ValueError("working time to add must not be negative")
+    if amount == timedelta():
+        return next_working_instant(instant, cal)
+    left = amount
+    for start, end in _sessions_from(instant, cal):
+        if end - start >= left:
+            return start + left
+        left -= end - start
+    raise AssertionError("unreachable")  # pragma: no cover - _sessions_from raises first
+
+
+def add_working_days(instant: datetime, days: float, cal: WorkCalendar) -> datetime:
+    return add_working_time(instant, cal.day_length * days, cal)
+
+
+def working_time_between(start: datetime, end: datetime, cal: WorkCalendar) -> timedelta:
+    """Working time in [start, end); negative when end is before start."""
+    if end < start:
+        return -working_time_between(end, start, cal)
+    total = timedelta()
+    for session_start, session_end in _sessions_from(start, cal):
+        if session_start >= end:
+            break
+        total += min(session_end, end) - session_start
+    return total
+
+
+def add_calendar_days(instant: datetime, days: int, cal: WorkCalendar) -> datetime:
+    """A calendar-day deadline: the end of office hours that day, moved to the
+    end of the next working day when that day is not worked."""
+    day = instant.astimezone(cal.zone).date() + timedelta(days=days)
+    while not cal.is_working_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, cal.sessions[-1][1], cal.zone)
+
+
+def parse_amount(text: str, cal: WorkCalendar) -> timedelta:
+    """An allotment such as `2d`, `4h` or `1.5d` as working time."""
+    number, unit = float(text[:-1]), text[-1]
+    return cal.day_length * number if unit == "d" else timedelta(hours=number)
