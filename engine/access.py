@@ -54,7 +54,7 @@ def visible_filter(session, actor):
         DossierParty.dossier_id == Dossier.id, DossierParty.party.in_(parties)))
 
 
-def load_visible_dossier(session, actor, code: str, *, for_update=False) -> Dossier:
+def load_visible_dossier(session, actor, code: str) -> Dossier:
     query = select(Dossier).where(Dossier.code == code)
     clause = visible_filter(session, actor)
     if clause is not None:

@@ -84,7 +84,7 @@ def retry(ctx, code, data=None) -> Dossier:
     """Run a dossier's failed step again, optionally with corrected data."""
     require_role(ctx.actor, "leader")
     with unit_of_work(ctx) as session:
-        dossier = load_visible_dossier(session, ctx.actor, code)
+        dossier = workflow.lock(session, load_visible_dossier(session, ctx.actor, code).id)
         if not dossier.incident:
             raise Conflict(f"Dossier {code} has no incident to retry.")
         instance = workflow.load(dossier)

@@ -14,9 +14,10 @@ from .store.events import Event
 GENESIS = "0" * 64
 
 
-def record(ctx, type_: str, *, dossier=None, task_id=None, element_id=None, detail=None):
+def record(ctx, type_: str, *, dossier=None, stream=None, task_id=None, element_id=None,
+           detail=None):
     session = ctx.session
-    stream = dossier.code if dossier is not None else "system"
+    stream = dossier.code if dossier is not None else stream
     last = session.execute(
         select(Event.seq, Event.hash).where(Event.stream == stream)
         .order_by(Event.seq.desc()).limit(1)).first()

@@ -19,7 +19,8 @@ def create_unit(ctx, code, name, parent=None, agency_code=None) -> Unit:
         unit = Unit(code=code, name=name, parent=parent_unit, agency_code=agency_code)
         session.add(unit)
         session.flush()
-        events.record(ctx, "unit.created", detail={"code": code, "parent": parent})
+        events.record(ctx, "unit.created", stream=f"unit:{code}",
+                      detail={"code": code, "parent": parent})
     return unit
 
 
@@ -42,7 +43,7 @@ def create_user(ctx, username, password, full_name="", roles=(), units=()) -> Us
                     role_rows=[UserRole(role=role) for role in sorted(set(roles))])
         session.add(user)
         session.flush()
-        events.record(ctx, "user.created",
+        events.record(ctx, "user.created", stream=f"user:{username}",
                       detail={"username": username, "roles": sorted(roles), "units": list(units)})
     return user
 

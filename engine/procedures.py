@@ -31,7 +31,8 @@ def create_procedure(ctx, code, name, agency, statutory_time, field="", level="p
                               details=details or {}, created_at=ctx.now())
         session.add(procedure)
         session.flush()
-        events.record(ctx, "procedure.created", detail={"code": code})
+        events.record(ctx, "procedure.created", stream=f"procedure:{code}",
+                      detail={"code": code})
     return procedure
 
 
@@ -61,7 +62,7 @@ def get_version(session, code, number) -> ProcedureVersion:
 def deploy_version(ctx, code, xml: bytes, uploaded_forms=(), max_bytes=2_000_000):
     """Compile, check against units, roles and forms, and store a new version."""
     require_role(ctx.actor, "designer")
-    procedure = get_procedure(ctx.session, code)
+    get_procedure(ctx.session, code)  # a missing procedure is a 404 before the compile work
     try:
         diagram = bpmn.compile_diagram(xml, max_bytes=max_bytes)
     except bpmn.DiagramRejected as exc:
@@ -70,9 +71,9 @@ def deploy_version(ctx, code, xml: bytes, uploaded_forms=(), max_bytes=2_000_000
             raise TooLarge(errors[0]["message"], errors) from None
         raise Invalid("The diagram cannot be deployed.", errors) from None
     new_forms = _parse_forms(uploaded_forms)
-    forms = {**latest_forms(ctx.session, procedure), **new_forms}
-    _check_tasks(ctx.session, diagram, forms)
     with unit_of_work(ctx) as session:
+        procedure = get_procedure(session, code)
+        _check_tasks(session, diagram, {**latest_forms(session, procedure), **new_forms})
         number = (session.scalar(select(func.max(ProcedureVersion.number))
                                  .where(ProcedureVersion.procedure_id == procedure.id)) or 0) + 1
         version = ProcedureVersion(
@@ -86,7 +87,7 @@ def deploy_version(ctx, code, xml: bytes, uploaded_forms=(), max_bytes=2_000_000
         for key, definition in new_forms.items():
             session.add(Form(procedure_id=procedure.id, version_id=version.id, key=key,
                              definition=definition))
-        events.record(ctx, "version.deployed", detail={
+        events.record(ctx, "version.deployed", stream=f"procedure:{code}", detail={
             "procedure": code, "version": number, "checksum": diagram.checksum,
             "forms": sorted(new_forms)})
     return version
@@ -127,6 +128,10 @@ def _check_tasks(session, diagram, forms):
     errors = [{"element_id": lane, "message": f"lane '{lane}' names no unit or role"}
               for lane in diagram.lanes if lane not in known]
     for task in diagram.user_tasks:
+        if not task.candidate_groups:
+            errors.append({"element_id": task.element_id, "line": task.line,
+                           "message": "the task has no lane or candidate group: nobody could "
+                                      "claim it"})
         for group in task.candidate_groups:
             if group not in known and group != task.lane:
                 errors.append({"element_id": task.element_id, "line": task.line,

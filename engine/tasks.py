@@ -5,11 +5,12 @@ dossier at once cannot both win: the later write fails with a conflict.
 """
 from sqlalchemy import or_, select
 
-from . import bpmn, events, workflow
+from . import events, workflow
 from .access import require_role, visible_filter
 from .dossiers import paginate
 from .errors import Conflict, Invalid, NotFound
 from .people import get_user
+from .submissions import validate_submission
 from .store.dossiers import Dossier, Task, TaskCandidate
 from .store.procedures import Procedure
 from .uow import unit_of_work
@@ -100,29 +101,29 @@ def assign(ctx, task_id, username) -> Task:
     return task
 
 
-def complete(ctx, task_id, data: dict, validate=None):
+def complete(ctx, task_id, data: dict):
     """Complete the caller's task with its form data; returns (task, open tasks)."""
-    with unit_of_work(ctx):
+    with unit_of_work(ctx) as session:
         task = _open_task(ctx, task_id, verb="complete")
         if task.assignee_id != ctx.actor.id:
             raise Conflict("Claim the task before completing it.")
-        if validate is not None:
-            data = validate(task, data)
+        data = validate_submission(session, task, data)
         dossier = task.dossier
         instance = workflow.load(dossier)
-        try:
-            instance.complete(task.id, data)
-        except bpmn.TaskNotReady:
-            raise Conflict(f"Task {task_id} is no longer ready.") from None
+        if task.id not in {view.id for view in instance.ready_tasks()}:
+            raise Conflict(f"Task {task_id} is no longer ready.")
         task.status, task.ended_at, task.completed_by = "completed", ctx.now(), ctx.actor.username
         events.record(ctx, "task.completed", dossier=dossier, task_id=task.id,
                       element_id=task.element_id, detail={"data": data})
-        workflow.advance(ctx, dossier, instance)
+        workflow.advance(ctx, dossier, instance, step=lambda: instance.complete(task.id, data))
     return task, [t for t in dossier.tasks if t.status == "open"]
 
 
 def _open_task(ctx, task_id, verb="change") -> Task:
+    """The task, after its dossier's row lock, as it is now."""
     task = get_task(ctx, task_id)
+    workflow.lock(ctx.session, task.dossier_id)
+    ctx.session.refresh(task)
     if task.status != "open":
         raise Conflict(f"Task {task_id} is {task.status}; cannot {verb} it.")
     return task

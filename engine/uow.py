@@ -1,24 +1,30 @@
 """The unit of work: one public service call, one transaction.
 
 `unit_of_work(ctx)` commits when the block ends and rolls back on any error.
-Stale revisions and unique-key races become `Conflict`. On SQLite a write
-transaction starts with BEGIN IMMEDIATE (see `sqlite_begin`), so writers queue
-instead of failing on a stale snapshot.
+Stale revisions, unique-key races, deadlocks and lock time-outs become
+`Conflict` (retry); values the database cannot store become `Invalid`. On
+SQLite a write transaction starts with BEGIN IMMEDIATE (see `sqlite_begin`),
+so writers queue instead of failing on a stale snapshot.
 """
+import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from sqlalchemy import event
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from .errors import Conflict
+from .errors import Conflict, Invalid
 
 _writing: ContextVar[bool] = ContextVar("motcua_writing", default=False)
+RETRYABLE_SQLSTATES = {"40P01", "40001", "55P03"}  # deadlock, serialization, lock timeout
+SQLITE_BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 
 
 @contextmanager
 def unit_of_work(ctx):
+    if _writing.get():
+        raise RuntimeError("units of work do not nest: call the inner service's helpers")
     session = ctx.session
     if session.in_transaction():
         session.rollback()  # end a read transaction so the write one starts fresh
@@ -26,22 +32,37 @@ def unit_of_work(ctx):
     try:
         yield session
         session.commit()
-    except StaleDataError as exc:
+    except BaseException as exc:
         session.rollback()
-        raise Conflict("The dossier was changed by someone else; reload and retry.") from exc
-    except IntegrityError as exc:
-        session.rollback()
-        raise Conflict("A concurrent change conflicts with this one; retry.") from exc
-    except OperationalError as exc:
-        session.rollback()
-        if "locked" in str(exc.orig):
-            raise Conflict("The database is busy; retry.") from exc
-        raise
-    except BaseException:
-        session.rollback()
-        raise
+        translated = _translate(exc)
+        if translated is None:
+            raise
+        raise translated from exc
     finally:
         _writing.reset(token)
+
+
+def _translate(exc):
+    if isinstance(exc, StaleDataError):
+        return Conflict("The dossier was changed by someone else; reload and retry.")
+    orig = getattr(exc, "orig", None)
+    if isinstance(exc, IntegrityError) and _is_unique_violation(orig):
+        return Conflict("A concurrent change conflicts with this one; retry.")
+    if isinstance(exc, OperationalError) and _is_retryable(orig):
+        return Conflict("The database is busy with a concurrent change; retry.")
+    if isinstance(exc, DataError):
+        return Invalid("The input holds a value the database cannot store.")
+    return None
+
+
+def _is_unique_violation(orig) -> bool:
+    return getattr(orig, "sqlstate", None) == "23505" or (
+        isinstance(orig, sqlite3.IntegrityError) and "UNIQUE" in str(orig))
+
+
+def _is_retryable(orig) -> bool:
+    return getattr(orig, "sqlstate", None) in RETRYABLE_SQLSTATES or (
+        getattr(orig, "sqlite_errorcode", None) in SQLITE_BUSY_CODES)
 
 
 def sqlite_begin(engine):
@@ -52,7 +73,7 @@ def sqlite_begin(engine):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=15000",
-                       "synchronous=NORMAL"):
+                       "synchronous=FULL"):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 

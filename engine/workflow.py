@@ -8,7 +8,7 @@ that fails puts the dossier into an incident instead of failing the request.
 from sqlalchemy import select
 
 from . import bpmn, events
-from .store.dossiers import DossierParty, Task, TaskCandidate
+from .store.dossiers import Dossier, DossierParty, Task, TaskCandidate
 
 RESOLVED, PROCESSING, RECEIVED, INCIDENT = "resolved", "processing", "received", "incident"
 
@@ -25,9 +25,23 @@ def load(dossier):
     return bpmn.Instance.load(spec_of(dossier.version), dossier.state)
 
 
-def advance(ctx, dossier, instance):
-    """Run the engine until people are needed, then write everything back."""
+def lock(session, dossier_id) -> Dossier:
+    """Take the dossier's row lock before reading anything else of it.
+
+    Every command on a dossier starts here, so commands on one dossier queue
+    in one order instead of deadlocking (PostgreSQL; SQLite already has a
+    single writer). The row is re-read as of the lock.
+    """
+    return session.scalars(select(Dossier).where(Dossier.id == dossier_id).with_for_update()
+                           .execution_options(populate_existing=True)).one()
+
+
+def advance(ctx, dossier, instance, step=None):
+    """Run `step` (e.g. completing a task) and the engine until people are
+    needed, then write everything back."""
     try:
+        if step is not None:
+            step()
         instance.run()
         dossier.incident = None
     except bpmn.ScriptFailed as exc:
@@ -41,7 +55,9 @@ def advance(ctx, dossier, instance):
 def save(ctx, dossier, instance):
     _sync_tasks(ctx, dossier, instance.ready_tasks())
     dossier.state = instance.dump()
-    dossier.data = instance.data
+    # Branches still running keep their data to themselves until they join;
+    # the dossier shows everything submitted so far.
+    dossier.data = {**dossier.data, **instance.data}
     touch(ctx, dossier)
     if instance.completed and dossier.status != RESOLVED:
         dossier.status, dossier.national_status = RESOLVED, 9

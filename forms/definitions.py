@@ -5,6 +5,10 @@ FIELD_KEY_TYPES = {"textfield", "textarea", "number", "checkbox", "checklist", "
                    "select", "taglist", "datetime", "expression", "filepicker"}
 
 
+# Variables the platform sets on every dossier: no form may overwrite them.
+RESERVED_KEYS = frozenset({"applicant", "channel", "dossier_code"})
+
+
 class FormDefinitionError(ValueError):
     pass
 
@@ -35,3 +39,7 @@ def _check_component(form_id, index, component):
         raise FormDefinitionError(f"{where}: each component needs a 'type'")
     if component["type"] in FIELD_KEY_TYPES and not isinstance(component.get("key"), str):
         raise FormDefinitionError(f"{where}: a {component['type']} field needs a 'key'")
+    if component.get("key") in RESERVED_KEYS:
+        raise FormDefinitionError(f"{where}: the key '{component['key']}' is reserved")
+    for child_index, child in enumerate(component.get("components") or []):
+        _check_component(form_id, f"{index}.{child_index}", child)

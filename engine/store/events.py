@@ -1,6 +1,6 @@
 """The append-only event log, hash-chained per stream.
 
-A stream is a dossier code, or `system` for catalogue and people changes.
+A stream is a dossier's code, or `unit:CODE`, `user:NAME`, `procedure:CODE`.
 `(stream, seq)` is unique, so two writers can never fork a chain: the loser of
 a race fails its whole transaction.
 """
@@ -14,7 +14,7 @@ class Event(db.Model):
     __tablename__ = "event"
     __table_args__ = (UniqueConstraint("stream", "seq"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    stream: Mapped[str] = mapped_column(String(64))
+    stream: Mapped[str] = mapped_column(String(128))
     seq: Mapped[int] = mapped_column(Integer)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     type: Mapped[str] = mapped_column(String(64), index=True)

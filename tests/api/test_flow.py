@@ -27,7 +27,7 @@ def test_dossier_runs_through_three_lanes(household, login_as, clock, inspect):
     assert opened == (["Task_Inspect"] if inspect else ["Task_Fee", "Task_Review"])
     if inspect:
         task = open_task(officer, code, "Task_Inspect")
-        result = claim_and_complete(officer, task["id"], {"site_ok": True})
+        result = claim_and_complete(officer, task["id"], {})
         assert sorted(t["element_id"] for t in result["tasks"]) == ["Task_Fee", "Task_Review"]
 
     review = open_task(officer, code, "Task_Review")
@@ -36,7 +36,7 @@ def test_dossier_runs_through_three_lanes(household, login_as, clock, inspect):
                                 {"review_note": "đủ điều kiện", "review_outcome": "ok"})
     assert [t["element_id"] for t in result["tasks"]] == ["Task_Fee"]  # join waits
     assert officer.get(f"/api/v1/dossiers/{code}").get_json()["national_status"] == 4
-    result = claim_and_complete(reception, fee["id"], {"fee_paid": True})
+    result = claim_and_complete(reception, fee["id"], {})
     assert [t["element_id"] for t in result["tasks"]] == ["Task_Approve"]
     approve = result["tasks"][0]
     assert approve["candidate_groups"] == ["SKHDT.LD"]

@@ -1,19 +1,33 @@
 """The event log is hash-chained per stream: tampering is evident."""
 from sqlalchemy import select, update
 
-from engine import events
+from engine import dossiers, events, tasks
+from engine.context import Ctx
+from engine.people import actor_for, get_user
 from engine.store.events import Event
 
 
-def test_chain_verifies_and_detects_tampering(admin_ctx, db):
-    from engine.people import create_unit
-    create_unit(admin_ctx, "A", "Unit A")
-    create_unit(admin_ctx, "B", "Unit B", parent="A")
-    assert events.verify_stream(db, "system") is None
-    rows = list(db.scalars(select(Event).where(Event.stream == "system").order_by(Event.seq)))
-    assert [r.type for r in rows] == ["user.created", "unit.created", "unit.created"]
+def _ctx(admin_ctx, username):
+    user = get_user(admin_ctx.session, username)
+    return Ctx(admin_ctx.session, admin_ctx.clock, actor_for(admin_ctx.session, user.id))
+
+
+def test_dossier_chain_verifies_and_detects_tampering(household, admin_ctx, db):
+    reception = _ctx(admin_ctx, "reception")
+    dossier = dossiers.open_dossier(reception, household, {"name": "A"}, "direct")
+    tasks.claim(reception, dossier.tasks[0].id)
+    rows = list(db.scalars(select(Event).where(Event.stream == dossier.code)
+                           .order_by(Event.seq)))
+    assert [r.type for r in rows] == ["dossier.received", "task.opened", "task.claimed"]
     assert [r.seq for r in rows] == [1, 2, 3] and rows[0].prev_hash == events.GENESIS
     assert all(later.prev_hash == earlier.hash for earlier, later in zip(rows, rows[1:]))
-    db.execute(update(Event).where(Event.id == rows[1].id).values(detail={"code": "Z"}))
+    assert events.verify_stream(db, dossier.code) is None
+    db.execute(update(Event).where(Event.id == rows[1].id).values(actor="mallory"))
     db.commit()
-    assert events.verify_stream(db, "system") == 2
+    assert events.verify_stream(db, dossier.code) == 2
+
+
+def test_catalogue_and_people_changes_chain_per_entity(demo, db):
+    streams = set(db.scalars(select(Event.stream)))
+    assert {"unit:UBND", "user:reception", "user:admin"} <= streams
+    assert all(events.verify_stream(db, stream) is None for stream in streams)

@@ -153,7 +153,7 @@ def upgrade():
 
     op.create_table('event',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('stream', sa.String(length=64), nullable=False),
+    sa.Column('stream', sa.String(length=128), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=True),
     sa.Column('type', sa.String(length=64), nullable=False),
