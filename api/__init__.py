@@ -11,7 +11,7 @@ from flask import Flask
 from engine.clock import SystemClock
 from engine.store import db
 
-from . import cli, errors, health
+from . import cli, errors, guards, health
 from .config import from_env
 from .openapi import api as rest
 from .setup import bootstrap, migrate, register_database
@@ -28,6 +28,7 @@ def create_app(config=None) -> Flask:
     app.extensions["motcua.clock"] = getattr(config, "CLOCK", None) or SystemClock()
     register_database(app, db)
     errors.register(app)
+    guards.register(app)
     rest.init_app(app)
     _register_blueprints(app)
     health.register(app)

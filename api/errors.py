@@ -13,6 +13,11 @@ STATUS = {domain.BadRequest: 400, domain.Unauthorized: 401, domain.Forbidden: 40
           domain.NotFound: 404, domain.Conflict: 409, domain.TooLarge: 413, domain.Invalid: 422}
 
 
+def _status(error) -> int:
+    return getattr(error, "status", None) or next(
+        code for cls, code in STATUS.items() if isinstance(error, cls))
+
+
 def problem(status: int, title: str, detail: str, errors=None):
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
@@ -25,8 +30,7 @@ def problem(status: int, title: str, detail: str, errors=None):
 
 
 def domain_problem(error: domain.DomainError):
-    status = next(code for cls, code in STATUS.items() if isinstance(error, cls))
-    return problem(status, error.title, error.detail, error.errors)
+    return problem(_status(error), error.title, error.detail, error.errors)
 
 
 def http_problem(error: HTTPException):
@@ -42,7 +46,7 @@ def _flatten(messages, prefix=""):
     """webargs nests messages by location and field; give one item per field."""
     for key, value in messages.items():
         top = not prefix and key in ("json", "query", "form", "files", "headers", "view_args")
-        field = "body" if top else f"{prefix}{key}"
+        field = "body" if top or key == "_schema" else f"{prefix}{key}"
         if isinstance(value, dict):
             yield from _flatten(value, "" if top else f"{field}.")
         else:

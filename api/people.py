@@ -6,6 +6,7 @@ from engine import people
 from engine.store.people import ROLES
 
 from .auth import context, issue_token, public_context
+from .fields import PageArgs, page_schema
 
 blp = Blueprint("people", __name__, description="Authentication, users and units")
 
@@ -52,6 +53,7 @@ class UserOut(Schema):
 
 
 @blp.post("/auth/token")
+@blp.doc(security=[])
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
 def token(body):
@@ -74,9 +76,10 @@ def create_user(body):
 
 
 @blp.get("/users")
-@blp.response(200, UserOut(many=True))
-def list_users():
-    return people.list_users(context())
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(UserOut, "UserPage"))
+def list_users(args):
+    return people.list_users(context(), **args)
 
 
 @blp.post("/units")
@@ -87,6 +90,7 @@ def create_unit(body):
 
 
 @blp.get("/units")
-@blp.response(200, UnitOut(many=True))
-def list_units():
-    return people.list_units(context())
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(UnitOut, "UnitPage"))
+def list_units(args):
+    return people.list_units(context(), **args)

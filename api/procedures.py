@@ -8,7 +8,7 @@ from engine.errors import BadRequest
 from engine.procedures import TIME_UNITS
 
 from .auth import context
-from .fields import Instant
+from .fields import Instant, PageArgs, page_schema
 
 blp = Blueprint("procedures", __name__, description="Procedures and their versions")
 
@@ -79,9 +79,10 @@ def create_procedure(body):
 
 
 @blp.get("/procedures")
-@blp.response(200, ProcedureOut(many=True))
-def list_procedures():
-    return procedures.list_procedures(context())
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(ProcedureOut, "ProcedurePage"))
+def list_procedures(args):
+    return procedures.list_procedures(context(), **args)
 
 
 @blp.get("/procedures/<code>")
@@ -115,9 +116,10 @@ def _upload():
 
 
 @blp.get("/procedures/<code>/versions")
-@blp.response(200, VersionSummary(many=True))
-def list_versions(code):
-    return procedures.get_procedure(context().session, code).versions
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(VersionSummary, "VersionPage"))
+def list_versions(args, code):
+    return procedures.list_versions(context(), code, **args)
 
 
 @blp.get("/procedures/<code>/versions/<int:number>")

@@ -49,6 +49,5 @@ class DossierOut(Schema):
     applicant = fields.Dict()
     data = fields.Dict()
     incident = fields.Dict(allow_none=True)
-    tasks = fields.Function(
-        lambda d: TaskOut(many=True).dump([t for t in d.tasks if t.status == "open"]))
+    tasks = fields.Function(lambda d: TaskOut(many=True).dump(d.open_tasks))
     revision = fields.Integer()

@@ -2,7 +2,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import events, workflow
@@ -10,7 +10,8 @@ from .access import load_visible_dossier, require_role, visible_filter
 from .errors import Conflict, Invalid, NotFound
 from .people import agency_code_of
 from .procedures import active_version, get_procedure
-from .store.dossiers import Dossier, DossierSequence, Task
+from .queries import paginate
+from .store.dossiers import Dossier, DossierSequence
 from .store.events import Event
 from .store.people import Unit
 from .uow import unit_of_work
@@ -123,16 +124,6 @@ def history(ctx, code) -> list[Event]:
     dossier = load_visible_dossier(ctx.session, ctx.actor, code)
     return list(ctx.session.scalars(
         select(Event).where(Event.stream == dossier.code).order_by(Event.seq)))
-
-
-def open_tasks(dossier) -> list[Task]:
-    return [task for task in dossier.tasks if task.status == "open"]
-
-
-def paginate(session, query, page, per_page):
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    items = list(session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
-    return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
 def track(ctx, code) -> Dossier:

@@ -6,6 +6,7 @@ from . import events
 from .access import require_role
 from .context import Actor
 from .errors import Conflict, Invalid, NotFound, Unauthorized
+from .queries import paginate
 from .store.people import ROLES, Unit, User, UserRole
 from .uow import unit_of_work
 
@@ -24,9 +25,9 @@ def create_unit(ctx, code, name, parent=None, agency_code=None) -> Unit:
     return unit
 
 
-def list_units(ctx) -> list[Unit]:
+def list_units(ctx, page=1, per_page=50) -> dict:
     require_role(ctx.actor, "admin")
-    return list(ctx.session.scalars(select(Unit).order_by(Unit.code)))
+    return paginate(ctx.session, select(Unit).order_by(Unit.code), page, per_page)
 
 
 def create_user(ctx, username, password, full_name="", roles=(), units=()) -> User:
@@ -48,9 +49,9 @@ def create_user(ctx, username, password, full_name="", roles=(), units=()) -> Us
     return user
 
 
-def list_users(ctx) -> list[User]:
+def list_users(ctx, page=1, per_page=50) -> dict:
     require_role(ctx.actor, "admin")
-    return list(ctx.session.scalars(select(User).order_by(User.username)))
+    return paginate(ctx.session, select(User).order_by(User.username), page, per_page)
 
 
 def authenticate(session, username: str, password: str) -> User:

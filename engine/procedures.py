@@ -8,6 +8,7 @@ from forms import FormDefinitionError, parse_definition
 from . import bpmn, events
 from .access import require_role
 from .errors import Conflict, Invalid, NotFound, TooLarge
+from .queries import paginate
 from .store.people import ROLES, Unit
 from .store.procedures import Form, Procedure, ProcedureVersion
 from .uow import unit_of_work
@@ -36,8 +37,15 @@ def create_procedure(ctx, code, name, agency, statutory_time, field="", level="p
     return procedure
 
 
-def list_procedures(ctx) -> list[Procedure]:
-    return list(ctx.session.scalars(select(Procedure).order_by(Procedure.code)))
+def list_procedures(ctx, page=1, per_page=50) -> dict:
+    return paginate(ctx.session, select(Procedure).order_by(Procedure.code), page, per_page)
+
+
+def list_versions(ctx, code, page=1, per_page=50) -> dict:
+    procedure = get_procedure(ctx.session, code)
+    query = (select(ProcedureVersion).where(ProcedureVersion.procedure_id == procedure.id)
+             .order_by(ProcedureVersion.number))
+    return paginate(ctx.session, query, page, per_page)
 
 
 def get_procedure(session, code) -> Procedure:

@@ -7,7 +7,7 @@ from sqlalchemy import or_, select
 
 from . import events, workflow
 from .access import require_role, visible_filter
-from .dossiers import paginate
+from .queries import paginate
 from .errors import Conflict, Invalid, NotFound
 from .people import get_user
 from .submissions import validate_submission
@@ -116,7 +116,7 @@ def complete(ctx, task_id, data: dict):
         events.record(ctx, "task.completed", dossier=dossier, task_id=task.id,
                       element_id=task.element_id, detail={"data": data})
         workflow.advance(ctx, dossier, instance, step=lambda: instance.complete(task.id, data))
-    return task, [t for t in dossier.tasks if t.status == "open"]
+    return task, dossier.open_tasks
 
 
 def _open_task(ctx, task_id, verb="change") -> Task:

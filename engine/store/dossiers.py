@@ -21,6 +21,7 @@ class DossierSequence(db.Model):
 
 
 class Dossier(db.Model):
+    """One application for one procedure: its workflow state, data and status."""
     __tablename__ = "dossier"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -48,6 +49,10 @@ class Dossier(db.Model):
     tasks: Mapped[list["Task"]] = relationship(back_populates="dossier",
                                                order_by="Task.created_at")
     parties: Mapped[list["DossierParty"]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def open_tasks(self) -> list["Task"]:
+        return [task for task in self.tasks if task.status == "open"]
 
 
 class DossierParty(db.Model):
@@ -85,6 +90,7 @@ class Task(db.Model):
 
 
 class TaskCandidate(db.Model):
+    """A unit code or role whose members may claim the task."""
     __tablename__ = "task_candidate"
     task_id: Mapped[str] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"),
                                          primary_key=True)

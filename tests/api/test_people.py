@@ -27,7 +27,7 @@ def test_admin_manages_units_and_users(demo, login_as):
     response = admin.post("/api/v1/users", json={
         "username": "xd1", "password": "long-enough", "roles": ["officer"], "units": ["SXD"]})
     assert response.status_code == 201
-    assert "xd1" in [u["username"] for u in admin.get("/api/v1/users").get_json()]
+    assert "xd1" in [u["username"] for u in admin.get("/api/v1/users").get_json()["items"]]
     assert login_as("xd1", "long-enough").get("/api/v1/me").get_json()["units"] == ["SXD"]
 
 

@@ -29,7 +29,7 @@ def _deploy(designer, xml: bytes, forms=()):
 
 
 def _nothing_stored(designer, login_as):
-    assert designer.get("/api/v1/procedures/TEST.1/versions").get_json() == []
+    assert designer.get("/api/v1/procedures/TEST.1/versions").get_json()["items"] == []
     assert designer.get("/api/v1/procedures/TEST.1").get_json()["active_version"] is None
 
 
@@ -57,7 +57,7 @@ def test_deploy_multipart_with_forms(designer):
     # a later version may rely on forms deployed earlier for the procedure
     assert _deploy(designer, BH.read_bytes()).status_code == 201
     assert [v["version"] for v in designer.get(
-        "/api/v1/procedures/TEST.1/versions").get_json()] == [1, 2]
+        "/api/v1/procedures/TEST.1/versions").get_json()["items"]] == [1, 2]
 
 
 def test_missing_form_and_unknown_lane_are_422(designer, login_as):
