@@ -7,7 +7,6 @@ them), and may not nest deeper than the parser allows.
 import json
 
 from flask import current_app, request
-from flask.json.provider import DefaultJSONProvider
 
 from engine.errors import BadRequest, DomainError, TooLarge
 
@@ -18,16 +17,6 @@ UPLOAD_ENDPOINTS = {"procedures.deploy"}
 class UnsupportedMediaType(DomainError):
     title = "Unsupported media type"
     status = 415
-
-
-class SafeJSONProvider(DefaultJSONProvider):
-    """Over-deep JSON is a malformed request, not a server error."""
-
-    def loads(self, s, **kwargs):
-        try:
-            return super().loads(s, **kwargs)
-        except RecursionError:
-            raise json.JSONDecodeError("JSON nested too deeply", "", 0) from None
 
 
 def check_body():
@@ -41,10 +30,16 @@ def check_body():
         if request.content_length > current_app.config["MAX_JSON_BYTES"]:
             raise TooLarge(f"A JSON body may hold {current_app.config['MAX_JSON_BYTES']} "
                            "bytes at most.")
-        if b"\\u0000" in request.get_data(cache=True):
+        body = request.get_data(cache=True)
+        if b"\\u0000" in body:
             raise BadRequest("Text may not contain NUL characters.")
+        try:
+            json.loads(body)
+        except RecursionError:
+            raise BadRequest("The JSON is nested too deeply.") from None
+        except ValueError:
+            pass  # the route's parser reports malformed JSON in its own words
 
 
 def register(app):
-    app.json = SafeJSONProvider(app)
     app.before_request(check_body)
