@@ -43,7 +43,7 @@ run: setup
 	  echo ""; \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: setup
+test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q
 	$(VENV)/bin/python -m pytest -q --database-url $(PG_URL)
 

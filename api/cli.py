@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from engine import catalogue, people, scheduler
 from engine.context import Actor, Ctx
+from engine.errors import DomainError
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
@@ -90,6 +91,22 @@ def run_scheduler(name):
     blocking.start()
 
 
+def _plain_errors(command):
+    """Domain errors end the command with their message, not a traceback."""
+    callback = command.callback
+
+    def run(*args, **kwargs):
+        try:
+            return callback(*args, **kwargs)
+        except DomainError as error:
+            details = "".join(f"\n  {e.get('field') or e.get('element_id')}: {e['message']}"
+                              for e in error.errors)
+            raise click.ClickException(error.detail + details) from None
+    command.callback = run
+    return command
+
+
 def register(app):
-    for command in (create_unit, create_user, deploy_procedure, load_demo, scheduler_cli):
-        app.cli.add_command(command)
+    for command in (create_unit, create_user, deploy_procedure, load_demo):
+        app.cli.add_command(_plain_errors(command))
+    app.cli.add_command(scheduler_cli)

@@ -43,11 +43,14 @@ class Config:
 
 
 class ProductionConfig(Config):
-    """Clock control is an acceptance-run tool: production refuses it."""
+    """Clock control is an acceptance-run tool: production refuses it. Every
+    machine must sign tokens with the same key, so the key must be given."""
 
     def finalize(self):
         if self.CLOCK_CONTROL:
             raise RuntimeError("MOTCUA_CLOCK_CONTROL=1 is refused by the production configuration")
+        if not self.SECRET_KEY:
+            raise RuntimeError("MOTCUA_SECRET_KEY is required in production")
         return super().finalize()
 
 

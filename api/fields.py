@@ -1,10 +1,8 @@
 """Shared schema pieces: instants in ISO 8601 with offset to the millisecond,
 and the paginated list envelope."""
-from zoneinfo import ZoneInfo
-
 from marshmallow import Schema, fields, validate
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+from engine.calendar import VN
 
 
 class Instant(fields.DateTime):
@@ -13,7 +11,7 @@ class Instant(fields.DateTime):
     def _serialize(self, value, attr, obj, **kwargs):
         if value is None:
             return None
-        return value.astimezone(ZONE).isoformat(timespec="milliseconds")
+        return value.astimezone(VN).isoformat(timespec="milliseconds")
 
 
 class PageArgs(Schema):

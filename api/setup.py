@@ -5,6 +5,7 @@ from flask_migrate import Migrate, upgrade
 from sqlalchemy import select, text
 
 from engine.context import Actor, Ctx
+from engine.errors import Conflict
 from engine.people import create_user
 from engine.store.people import User, UserRole
 from engine.uow import sqlite_begin
@@ -53,4 +54,7 @@ def bootstrap(app):
         return
     ctx = Ctx(db.session(), app.extensions["motcua.clock"],
               Actor(username="system", roles=frozenset({"admin"})))
-    create_user(ctx, username, password, full_name="Administrator", roles=["admin"])
+    try:
+        create_user(ctx, username, password, full_name="Administrator", roles=["admin"])
+    except Conflict:
+        pass  # another worker starting at the same moment created it

@@ -31,6 +31,12 @@ def visible_parties(session, actor) -> set[str]:
     return seen
 
 
+def managed_groups(session, actor) -> set[str]:
+    """Candidate groups a leader or supervisor answers for: their units, the
+    units below them, and their roles."""
+    return set(actor.unit_codes) | descendants(session, actor.unit_codes) | set(actor.roles)
+
+
 def descendants(session, codes) -> set[str]:
     rows = session.execute(select(Unit.id, Unit.code, Unit.parent_id)).all()
     ids = {row.id for row in rows if row.code in set(codes)}

@@ -1,12 +1,12 @@
 """Opening dossiers, their codes, reading and listing them, and their history."""
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import events, workflow
 from .access import load_visible_dossier, require_role, visible_filter
+from .calendar import VN
 from .errors import Conflict, Invalid, NotFound
 from .people import agency_code_of
 from .procedures import active_version, get_procedure
@@ -17,7 +17,6 @@ from .store.people import Unit
 from .uow import unit_of_work
 
 CHANNELS = ("direct", "online", "post")
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=None) -> Dossier:
@@ -62,7 +61,9 @@ def _receiving_unit(session, actor, code) -> Unit:
         raise Invalid("You do not belong to that unit.",
                       [{"field": "receiving_unit", "message": "not one of your units"}])
     unit = session.scalar(select(Unit).where(Unit.code == code))
-    if unit is None or agency_code_of(unit) is None:
+    if unit is None:
+        raise Invalid(f"No unit {code}.", [{"field": "receiving_unit", "message": "no such unit"}])
+    if agency_code_of(unit) is None:
         raise Invalid("The receiving unit has no agency code.",
                       [{"field": "receiving_unit", "message": "no agency code on unit"}])
     return unit
@@ -70,7 +71,7 @@ def _receiving_unit(session, actor, code) -> Unit:
 
 def _next_code(session, unit, now: datetime) -> str:
     """AGENCY-YYMMDD-NNNN, the sequence taken atomically by an upsert."""
-    agency, day = agency_code_of(unit), now.astimezone(ZONE).date()
+    agency, day = agency_code_of(unit), now.astimezone(VN).date()
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     table = DossierSequence.__table__
     stmt = (dialect.insert(table).values(agency_code=agency, day=day, last=1)

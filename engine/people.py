@@ -13,6 +13,9 @@ from .uow import unit_of_work
 
 def create_unit(ctx, code, name, parent=None, agency_code=None) -> Unit:
     require_role(ctx.actor, "admin")
+    if code in ROLES:
+        raise Invalid("A unit code may not be a role name.",
+                      [{"field": "code", "message": f"'{code}' is a role"}])
     with unit_of_work(ctx) as session:
         if session.scalar(select(Unit.id).where(Unit.code == code)):
             raise Conflict(f"Unit {code} already exists.")
@@ -40,7 +43,7 @@ def create_user(ctx, username, password, full_name="", roles=(), units=()) -> Us
             raise Conflict(f"User {username} already exists.")
         user = User(username=username, password_hash=generate_password_hash(password),
                     full_name=full_name, created_at=ctx.now(),
-                    units=[_unit(session, code, field="units") for code in units],
+                    units=[_unit(session, code, field="units") for code in dict.fromkeys(units)],
                     role_rows=[UserRole(role=role) for role in sorted(set(roles))])
         session.add(user)
         session.flush()
@@ -54,9 +57,14 @@ def list_users(ctx, page=1, per_page=50) -> dict:
     return paginate(ctx.session, select(User).order_by(User.username), page, per_page)
 
 
+_DUMMY_HASH = generate_password_hash("an unguessable placeholder")
+
+
 def authenticate(session, username: str, password: str) -> User:
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    # Check a hash even for unknown names, so timing does not reveal which exist.
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not user.active or not valid:
         raise Unauthorized("Wrong username or password.")
     return user
 

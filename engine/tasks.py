@@ -6,9 +6,9 @@ dossier at once cannot both win: the later write fails with a conflict.
 from sqlalchemy import or_, select
 
 from . import events, workflow
-from .access import require_role, visible_filter
+from .access import managed_groups, require_role, visible_filter
 from .queries import paginate
-from .errors import Conflict, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound
 from .people import get_user
 from .submissions import validate_submission
 from .store.dossiers import Dossier, Task, TaskCandidate
@@ -51,22 +51,26 @@ def _may_see(ctx, task) -> bool:
     actor = ctx.actor
     if "admin" in actor.roles or task.assignee_id == actor.id:
         return True
-    if actor.groups & set(task.candidate_groups):
+    return _is_candidate(actor, task) or _manages(ctx, task)
+
+
+def _is_candidate(actor, task) -> bool:
+    return bool(actor.groups & set(task.candidate_groups))
+
+
+def _manages(ctx, task) -> bool:
+    """A leader or supervisor of (a unit above) one of the task's groups, or an admin."""
+    if "admin" in ctx.actor.roles:
         return True
-    return actor.has("leader", "supervisor") and _dossier_visible(ctx, task.dossier)
-
-
-def _dossier_visible(ctx, dossier) -> bool:
-    clause = visible_filter(ctx.session, ctx.actor)
-    query = select(Dossier.id).where(Dossier.id == dossier.id)
-    return ctx.session.scalar(query.where(clause) if clause is not None else query) is not None
+    return ctx.actor.has("leader", "supervisor") and bool(
+        managed_groups(ctx.session, ctx.actor) & set(task.candidate_groups))
 
 
 def claim(ctx, task_id) -> Task:
     with unit_of_work(ctx):
         task = _open_task(ctx, task_id)
-        if not ctx.actor.groups & set(task.candidate_groups) and "admin" not in ctx.actor.roles:
-            raise NotFound(f"No task {task_id}.")
+        if not _is_candidate(ctx.actor, task) and "admin" not in ctx.actor.roles:
+            raise Forbidden("Only a member of the task's units or roles may claim it.")
         if task.assignee_id not in (None, ctx.actor.id):
             raise Conflict(f"Task {task_id} is already claimed by {task.assignee.username}.")
         if task.assignee_id is None:
@@ -78,8 +82,8 @@ def claim(ctx, task_id) -> Task:
 def unclaim(ctx, task_id) -> Task:
     with unit_of_work(ctx):
         task = _open_task(ctx, task_id)
-        if task.assignee_id != ctx.actor.id:
-            require_role(ctx.actor, "leader")
+        if task.assignee_id not in (None, ctx.actor.id) and not _manages(ctx, task):
+            raise Forbidden("Only the assignee or a leader of the task's unit may unclaim it.")
         if task.assignee_id is not None:
             previous = task.assignee.username
             task.assignee_id = None
@@ -91,9 +95,11 @@ def assign(ctx, task_id, username) -> Task:
     require_role(ctx.actor, "leader", "supervisor")
     with unit_of_work(ctx) as session:
         task = _open_task(ctx, task_id)
+        if not _manages(ctx, task):
+            raise Forbidden("You do not lead or supervise this task's units.")
         user = get_user(session, username)
         groups = {unit.code for unit in user.units} | set(user.roles)
-        if not groups & set(task.candidate_groups):
+        if not user.active or not groups & set(task.candidate_groups):
             raise Invalid(f"{username} is not a candidate for this task.",
                           [{"field": "username", "message": "not in the task's groups"}])
         task.assignee_id = user.id

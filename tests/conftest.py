@@ -41,6 +41,8 @@ def database_url(request, tmp_path_factory):
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    if "test" not in engine.url.database:  # the schema is dropped: never a real database
+        raise pytest.UsageError(f"refusing to wipe {engine.url.database}: not a test database")
     with engine.begin() as conn:  # start from an empty schema: migrations build it
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))

@@ -27,4 +27,4 @@ def test_create_unit_user_and_deploy_folder(app, login_as):
     result = runner.invoke(args=["deploy-procedure", str(PROCESSES / "business-household")])
     assert "version 1 is current" in result.output
     bad = runner.invoke(args=["create-unit", "SXD", "again"])
-    assert bad.exit_code != 0 and "already exists" in str(bad.exception)
+    assert bad.exit_code == 1 and "Error: Unit SXD already exists." in bad.output
