@@ -1,15 +1,18 @@
 """A dossier through a three-lane diagram (exclusive gateway, parallel split),
 over the API only: every task claimed and completed by an officer of its
 lane's unit, the dossier resolved, and its history naming who did what when."""
+import threading
 from datetime import timedelta
 
 import pytest
+
+from engine.events import verify_stream
 
 from .helpers import claim_and_complete, open_dossier, open_task
 
 
 @pytest.mark.parametrize("inspect", [True, False])
-def test_dossier_runs_through_three_lanes(household, login_as, clock, inspect):
+def test_dossier_runs_through_three_lanes(household, login_as, clock, db, inspect):
     reception, officer, leader = login_as("reception"), login_as("officer"), login_as("leader")
     dossier = open_dossier(reception, household)
     code = dossier["code"]
@@ -62,6 +65,7 @@ def test_dossier_runs_through_three_lanes(household, login_as, clock, inspect):
     assert all(e["at"].endswith("+07:00") for e in history)
     assert history[0]["at"] == "2026-04-24T09:00:00.000+07:00"
     assert history[-1]["at"] == "2026-04-24T09:30:00.000+07:00"
+    assert verify_stream(db, code) is None  # the whole history is one intact chain
 
 
 def test_codes_are_sequential_per_agency_and_day(household, login_as, clock):
@@ -70,3 +74,22 @@ def test_codes_are_sequential_per_agency_and_day(household, login_as, clock):
     assert codes == [f"000.00.01.H22-260424-{n:04d}" for n in (1, 2, 3)]
     clock.advance(timedelta(days=1))
     assert open_dossier(reception, household)["code"] == "000.00.01.H22-260425-0001"
+
+
+def test_concurrent_openings_get_distinct_codes(household, login_as, app):
+    reception = login_as("reception")
+    barrier, codes = threading.Barrier(4), []
+    body = {"procedure": household, "applicant": {"name": "A"}, "channel": "direct"}
+
+    def open_one():
+        client = app.test_client()
+        barrier.wait()
+        response = client.post("/api/v1/dossiers", headers=reception.headers, json=body)
+        codes.append((response.status_code, response.get_json().get("code")))
+
+    threads = [threading.Thread(target=open_one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [(201, f"000.00.01.H22-260424-{n:04d}") for n in range(1, 5)]
