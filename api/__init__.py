@@ -41,6 +41,6 @@ def create_app(config=None) -> Flask:
 
 
 def _register_blueprints(app):
-    from . import dossiers, people, procedures, tasks
-    for module in (people, procedures, dossiers, tasks):
+    from . import calendar_routes, dossiers, notifications, people, procedures, tasks
+    for module in (people, procedures, dossiers, tasks, calendar_routes, notifications):
         rest.register_blueprint(module.blp, url_prefix="/api/v1")

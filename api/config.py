@@ -21,6 +21,14 @@ class Config:
     CLOCK_CONTROL = False
     AUTO_MIGRATE = True
     SCHEDULER_TICK_SECONDS = 1.0
+    TIMER_LEASE_SECONDS = 60
+    TIMER_BATCH = 100
+    SMTP_HOST = None  # e-mail notifications are sent only when a host is set
+    SMTP_PORT = 25
+    SMTP_FROM = "motcua@localhost"
+    SMTP_USER = None
+    SMTP_PASSWORD = None
+    SMTP_STARTTLS = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     JSON_SORT_KEYS = False
     API_TITLE = "motcua"
@@ -83,6 +91,11 @@ def from_env(environ=os.environ) -> Config:
     config.ADMIN_USER = environ.get("MOTCUA_ADMIN_USER") or None
     config.ADMIN_PASSWORD = environ.get("MOTCUA_ADMIN_PASSWORD") or None
     config.CLOCK_CONTROL = _flag(environ.get("MOTCUA_CLOCK_CONTROL"))
-    if "MOTCUA_TOKEN_TTL_SECONDS" in environ:
-        config.TOKEN_TTL_SECONDS = int(environ["MOTCUA_TOKEN_TTL_SECONDS"])
+    for name, cast in (("TOKEN_TTL_SECONDS", int), ("TIMER_LEASE_SECONDS", int),
+                       ("SCHEDULER_TICK_SECONDS", float), ("SMTP_HOST", str),
+                       ("SMTP_PORT", int), ("SMTP_FROM", str), ("SMTP_USER", str),
+                       ("SMTP_PASSWORD", str)):
+        if environ.get(f"MOTCUA_{name}"):
+            setattr(config, name, cast(environ[f"MOTCUA_{name}"]))
+    config.SMTP_STARTTLS = _flag(environ.get("MOTCUA_SMTP_STARTTLS"))
     return config.finalize()

@@ -41,6 +41,7 @@ class UserIn(Schema):
     username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.\-]{2,64}$"))
     password = fields.String(required=True, validate=validate.Length(min=8, max=200))
     full_name = fields.String(load_default="")
+    email = fields.Email(load_default=None, allow_none=True)
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), load_default=list)
     units = fields.List(fields.String(), load_default=list)
 
@@ -48,6 +49,7 @@ class UserIn(Schema):
 class UserOut(Schema):
     username = fields.String()
     full_name = fields.String()
+    email = fields.String(allow_none=True)
     roles = fields.List(fields.String())
     units = fields.Function(lambda user: [unit.code for unit in user.units])
 

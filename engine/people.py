@@ -33,7 +33,7 @@ def list_units(ctx, page=1, per_page=50) -> dict:
     return paginate(ctx.session, select(Unit).order_by(Unit.code), page, per_page)
 
 
-def create_user(ctx, username, password, full_name="", roles=(), units=()) -> User:
+def create_user(ctx, username, password, full_name="", roles=(), units=(), email=None) -> User:
     require_role(ctx.actor, "admin")
     bad = sorted(set(roles) - set(ROLES))
     if bad:
@@ -42,7 +42,7 @@ def create_user(ctx, username, password, full_name="", roles=(), units=()) -> Us
         if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
             raise Conflict(f"User {username} already exists.")
         user = User(username=username, password_hash=generate_password_hash(password),
-                    full_name=full_name, created_at=ctx.now(),
+                    full_name=full_name, email=email, created_at=ctx.now(),
                     units=[_unit(session, code, field="units") for code in dict.fromkeys(units)],
                     role_rows=[UserRole(role=role) for role in sorted(set(roles))])
         session.add(user)

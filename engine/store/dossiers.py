@@ -39,6 +39,13 @@ class Dossier(db.Model):
     received_at = mapped_column(UTCDateTime)
     due_at = mapped_column(UTCDateTime)
     resolved_at = mapped_column(UTCDateTime)
+    # the statutory clock: running | paused | stopped; remaining work while paused
+    clock_state: Mapped[str | None] = mapped_column(String(16))
+    clock_started_at = mapped_column(UTCDateTime)
+    clock_paused_at = mapped_column(UTCDateTime)
+    clock_remaining_seconds: Mapped[int | None] = mapped_column(Integer)
+    extended_to = mapped_column(UTCDateTime)
+    overdue_at = mapped_column(UTCDateTime)
     updated_at = mapped_column(UTCDateTime, nullable=False)
     revision: Mapped[int] = mapped_column(Integer, nullable=False)
     __mapper_args__ = {"version_id_col": revision, "version_id_generator": False}
@@ -77,6 +84,7 @@ class Task(db.Model):
     allotment: Mapped[str | None] = mapped_column(String(16))
     created_at = mapped_column(UTCDateTime, nullable=False)
     due_at = mapped_column(UTCDateTime)
+    overdue_at = mapped_column(UTCDateTime)
     ended_at = mapped_column(UTCDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(64))
     dossier: Mapped[Dossier] = relationship(back_populates="tasks")

@@ -30,6 +30,7 @@ class User(db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(255), default="")
+    email: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at = mapped_column(UTCDateTime, nullable=False)
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.code)

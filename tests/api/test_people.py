@@ -5,7 +5,7 @@ def test_token_and_me(demo, client, login_as):
     bad = client.post("/api/v1/auth/token", json={"username": "officer", "password": "nope"})
     assert bad.status_code == 401 and bad.mimetype == "application/problem+json"
     me = login_as("officer").get("/api/v1/me").get_json()
-    assert me == {"username": "officer", "full_name": "Lê Văn Chuyên Viên",
+    assert me == {"username": "officer", "full_name": "Lê Văn Chuyên Viên", "email": None,
                   "roles": ["officer"], "units": ["SKHDT.DKKD"]}
 
 
