@@ -8,13 +8,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from engine.clock import SystemClock
+from engine import bpmn
 from engine.store import db
 
 from . import cli, errors, guards, health
 from .config import from_env
 from .openapi import api as rest
-from .setup import bootstrap, migrate, register_database
+from .setup import bootstrap, make_clock, migrate, register_database
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
@@ -25,8 +25,9 @@ def create_app(config=None) -> Flask:
                 template_folder=str(WEB / "templates"))
     app.config.from_object(config)
     app.config["MAX_CONTENT_LENGTH"] = config.MAX_DIAGRAM_BYTES * 4
-    app.extensions["motcua.clock"] = getattr(config, "CLOCK", None) or SystemClock()
     register_database(app, db)
+    app.extensions["motcua.clock"] = make_clock(app, config)
+    bpmn.use_clock(app.extensions["motcua.clock"])
     errors.register(app)
     guards.register(app)
     rest.init_app(app)
@@ -44,3 +45,6 @@ def _register_blueprints(app):
     from . import calendar_routes, dossiers, notifications, people, procedures, tasks
     for module in (people, procedures, dossiers, tasks, calendar_routes, notifications):
         rest.register_blueprint(module.blp, url_prefix="/api/v1")
+    if app.config["CLOCK_CONTROL"]:
+        from . import admin
+        rest.register_blueprint(admin.blp, url_prefix="/api/v1")

@@ -79,9 +79,17 @@ def run_scheduler(name):
     app = current_app._get_current_object()
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
+    config = app.config
+    smtp = {"host": config["SMTP_HOST"], "port": config["SMTP_PORT"],
+            "sender": config["SMTP_FROM"], "user": config["SMTP_USER"],
+            "password": config["SMTP_PASSWORD"], "starttls": config["SMTP_STARTTLS"]}
+
     def tick():
         with app.app_context():
-            scheduler.run_once(_ctx(), name)
+            fired = scheduler.run_once(_ctx(), name, config["TIMER_LEASE_SECONDS"],
+                                       config["TIMER_BATCH"], smtp)
+        if fired:
+            click.echo(f"fired {fired}", nl=True)
 
     blocking = BlockingScheduler()
     blocking.add_job(tick, "interval", id="motcua.tick", max_instances=1, coalesce=True,

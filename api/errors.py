@@ -42,10 +42,13 @@ def http_problem(error: HTTPException):
     return problem(error.code or 500, error.name, detail, errors)
 
 
+LOCATIONS = ("json", "query", "form", "files", "headers", "view_args", "path")
+
+
 def _flatten(messages, prefix=""):
     """webargs nests messages by location and field; give one item per field."""
     for key, value in messages.items():
-        top = not prefix and key in ("json", "query", "form", "files", "headers", "view_args")
+        top = not prefix and key in LOCATIONS
         field = "body" if top or key == "_schema" else f"{prefix}{key}"
         if isinstance(value, dict):
             yield from _flatten(value, "" if top else f"{field}.")

@@ -1,9 +1,12 @@
 """Database wiring, migrations at start-up, and the first administrator."""
+from datetime import timedelta
 from pathlib import Path
 
 from flask_migrate import Migrate, upgrade
 from sqlalchemy import select, text
 
+from engine import clock_control
+from engine.clock import OffsetClock, SystemClock
 from engine.context import Actor, Ctx
 from engine.errors import Conflict
 from engine.people import create_user
@@ -26,6 +29,24 @@ def register_database(app, db):
         if db.engine.dialect.name == "sqlite":
             sqlite_begin(db.engine)
     app.extensions["motcua.db"] = db
+
+
+def make_clock(app, config):
+    """The configured clock: a test's, the shared acceptance-run clock, or the wall."""
+    if getattr(config, "CLOCK", None) is not None:
+        return config.CLOCK
+    if not config.CLOCK_CONTROL:
+        return SystemClock()
+    engine = app.extensions["motcua.db"].engine
+
+    def read():
+        with engine.connect() as conn:
+            return timedelta(microseconds=clock_control.read_offset(conn))
+
+    def write(offset):
+        with engine.begin() as conn:
+            clock_control.write_offset(conn, offset // timedelta(microseconds=1))
+    return OffsetClock(read, write)
 
 
 def migrate(app):

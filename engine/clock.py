@@ -1,9 +1,11 @@
 """The only source of "now" in the platform.
 
 `SystemClock` reads the wall clock (the one place that does); `FrozenClock`
-stands still until a test or an acceptance run moves it. All instants are
-timezone-aware UTC; presentation converts to the agency's zone.
+stands still until a test moves it; `OffsetClock` runs on from an instant an
+admin set in an acceptance run. All instants are timezone-aware UTC;
+presentation converts to the agency's zone.
 """
+import time
 from datetime import datetime, timedelta, timezone
 
 
@@ -34,3 +36,30 @@ def _aware(instant: datetime) -> datetime:
     if instant.tzinfo is None:
         raise ValueError("clock instants must carry a UTC offset")
     return instant.astimezone(timezone.utc)
+
+
+class OffsetClock:
+    """Acceptance runs: the wall clock moved by an offset that every process
+    (web workers, schedulers) reads from the database, so all share one time.
+
+    `read_offset()` and `write_offset(delta)` are given by the wiring; the
+    offset is re-read at most every `refresh` seconds.
+    """
+
+    def __init__(self, read_offset, write_offset, refresh: float = 0.2):
+        self._read, self._write, self._refresh = read_offset, write_offset, refresh
+        self._offset, self._read_at = None, 0.0
+
+    def now(self) -> datetime:
+        if self._offset is None or time.monotonic() - self._read_at > self._refresh:
+            self._offset, self._read_at = self._read(), time.monotonic()
+        return SystemClock().now() + self._offset
+
+    def set(self, instant: datetime) -> datetime:
+        self._offset = _aware(instant) - SystemClock().now()
+        self._write(self._offset)
+        self._read_at = time.monotonic()
+        return self.now()
+
+    def advance(self, delta: timedelta) -> datetime:
+        return self.set(self.now() + delta)

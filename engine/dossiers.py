@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import events, workflow
+from . import dossier_clock, events, workflow
 from .access import load_visible_dossier, require_role, visible_filter
 from .calendar import VN
 from .errors import Conflict, Invalid, NotFound
@@ -44,11 +44,13 @@ def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=N
 
 def _receive(ctx, dossier):
     dossier.received_at = ctx.now()
+    dossier_clock.start(ctx, dossier)
     events.record(ctx, "dossier.received", dossier=dossier,
-                  detail={"channel": dossier.channel, "unit": dossier.receiving_unit.code})
+                  detail={"channel": dossier.channel, "unit": dossier.receiving_unit.code,
+                          "due_at": dossier.due_at.isoformat()})
     initial = {**dossier.data, "applicant": dossier.applicant, "channel": dossier.channel,
                "dossier_code": dossier.code}
-    workflow.advance(ctx, dossier, workflow.start(dossier, initial))
+    workflow.advance(ctx, dossier, workflow.start(ctx, dossier, initial))
 
 
 def _receiving_unit(session, actor, code) -> Unit:
@@ -89,7 +91,7 @@ def retry(ctx, code, data=None) -> Dossier:
         dossier = workflow.lock(session, load_visible_dossier(session, ctx.actor, code).id)
         if not dossier.incident:
             raise Conflict(f"Dossier {code} has no incident to retry.")
-        instance = workflow.load(dossier)
+        instance = workflow.load(ctx, dossier)
         reset = instance.retry(data)
         events.record(ctx, "dossier.retried", dossier=dossier,
                       element_id=dossier.incident.get("element_id"),

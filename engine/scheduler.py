@@ -1,22 +1,86 @@
 """The scheduler process's work: `run_once` is one tick.
 
 APScheduler only calls `run_once` every second (wiring in `api.cli`); tests
-call it directly. Each tick records the process's heartbeat, which
-`/healthz` reports.
+call it and `fire_due` directly. A tick records the heartbeat, fires the due
+timers and sends pending e-mail. `fire_due` claims due rows with a lease
+(PostgreSQL: `FOR UPDATE SKIP LOCKED`, so any number of schedulers share the
+work; SQLite: one writer at a time), then fires each in its own transaction
+that re-checks the lease, so each timer fires once. A crashed scheduler's
+rows are taken over when its lease expires; a failing firing is retried with
+backoff and keeps its error. Its cost grows with the due rows only.
 """
-from sqlalchemy import func, select
+from datetime import timedelta
 
+from sqlalchemy import func, or_, select, update
+
+from . import firing, mail, workflow
 from .store.system import Heartbeat
+from .store.timers import Timer
 from .uow import unit_of_work
 
+MAX_ATTEMPTS = 8
 
-def run_once(ctx, name: str = "scheduler") -> None:
+
+def run_once(ctx, name="scheduler", lease_seconds=60, batch=100, smtp=None) -> int:
     with unit_of_work(ctx) as session:
         beat = session.get(Heartbeat, name)
         if beat is None:
             session.add(Heartbeat(name=name, beat_at=ctx.now()))
         else:
             beat.beat_at = ctx.now()
+    fired = fire_due(ctx, name, lease_seconds, batch)
+    mail.deliver_pending(ctx, smtp or {})
+    return fired
+
+
+def fire_due(ctx, owner, lease_seconds=60, batch=100) -> int:
+    """Claim up to `batch` due timers and fire them; returns how many fired."""
+    return sum(fire_one(ctx, owner, timer_id)
+               for timer_id in claim(ctx, owner, lease_seconds, batch))
+
+
+def claim(ctx, owner, lease_seconds, batch) -> list[int]:
+    now = ctx.now()
+    with unit_of_work(ctx) as session:
+        due = (select(Timer.id)
+               .where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at < now,
+                      Timer.attempts < MAX_ATTEMPTS,
+                      or_(Timer.lock_expires_at.is_(None), Timer.lock_expires_at < now))
+               .order_by(Timer.due_at).limit(batch).with_for_update(skip_locked=True))
+        ids = list(session.scalars(due))
+        if ids:
+            session.execute(update(Timer).where(Timer.id.in_(ids)).values(
+                lock_owner=owner, lock_expires_at=now + timedelta(seconds=lease_seconds)))
+    return ids
+
+
+def fire_one(ctx, owner, timer_id) -> bool:
+    """Fire one claimed timer, unless its lease passed to someone else."""
+    try:
+        with unit_of_work(ctx) as session:
+            dossier_id = session.scalar(select(Timer.dossier_id).where(Timer.id == timer_id))
+            dossier = workflow.lock(session, dossier_id)  # dossier first, as commands do
+            won = session.execute(update(Timer).where(
+                Timer.id == timer_id, Timer.lock_owner == owner, Timer.fired_at.is_(None),
+                Timer.cancelled_at.is_(None)).values(fired_at=ctx.now())).rowcount
+            if not won:
+                return False
+            timer = session.get(Timer, timer_id, populate_existing=True)
+            firing.fire(ctx, timer, dossier)
+        return True
+    except Exception as exc:  # noqa: BLE001 - recorded on the row and retried later
+        _record_failure(ctx, timer_id, exc)
+        return False
+
+
+def _record_failure(ctx, timer_id, exc):
+    with unit_of_work(ctx) as session:
+        timer = session.get(Timer, timer_id)
+        timer.attempts += 1
+        timer.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        timer.lock_owner = None
+        # the lease field doubles as "not before": 2, 4, 8 ... seconds, at most an hour
+        timer.lock_expires_at = ctx.now() + timedelta(seconds=min(2 ** timer.attempts, 3600))
 
 
 def heartbeat_age(session, now) -> float | None:

@@ -115,7 +115,7 @@ def complete(ctx, task_id, data: dict):
             raise Conflict("Claim the task before completing it.")
         data = validate_submission(session, task, data)
         dossier = task.dossier
-        instance = workflow.load(dossier)
+        instance = workflow.load(ctx, dossier)
         if task.id not in {view.id for view in instance.ready_tasks()}:
             raise Conflict(f"Task {task_id} is no longer ready.")
         task.status, task.ended_at, task.completed_by = "completed", ctx.now(), ctx.actor.username

@@ -1,14 +1,19 @@
 """The bridge between a dossier row and its running BPMN instance.
 
-Loads the instance from the dossier's state with its version's cached spec,
-and after every command writes back, in the same transaction: the state, the
-task rows, the dossier's parties, data and status, and the events. A script
-that fails puts the dossier into an incident instead of failing the request.
+Loads the instance from the dossier's state with its version's cached spec
+and the calendar helpers that timer expressions may call, and after every
+command writes back, in the same transaction: the state, the projections
+(`engine.projection`), data and status, and the events. A script that fails
+puts the dossier into an incident instead of failing the request.
 """
+from datetime import timedelta
+
 from sqlalchemy import select
 
-from . import bpmn, events
-from .store.dossiers import Dossier, DossierParty, Task, TaskCandidate
+from . import bpmn, dossier_clock, events, projection
+from .calendar import add_calendar_days, add_working_days, add_working_time
+from .store.dossiers import Dossier
+from .workcalendar import calendar_for
 
 RESOLVED, PROCESSING, RECEIVED, INCIDENT = "resolved", "processing", "received", "incident"
 
@@ -17,12 +22,27 @@ def spec_of(version):
     return bpmn.load_spec(f"{version.id}:{version.checksum}", version.spec_json)
 
 
-def start(dossier, data: dict):
-    return bpmn.Instance.start(spec_of(dossier.version), data)
+def script_functions(ctx) -> dict:
+    """Working-time helpers for timer expressions, e.g. a timeDate of
+    `add_working_days(2)`: each returns an ISO instant with its offset."""
+    cal = calendar_for(ctx.session)
+
+    def iso(instant):
+        return instant.isoformat()
+    return {
+        "add_working_days": lambda days: iso(add_working_days(ctx.now(), days, cal)),
+        "add_working_hours": lambda hours: iso(add_working_time(
+            ctx.now(), timedelta(hours=hours), cal)),
+        "add_calendar_days": lambda days: iso(add_calendar_days(ctx.now(), days, cal)),
+    }
 
 
-def load(dossier):
-    return bpmn.Instance.load(spec_of(dossier.version), dossier.state)
+def start(ctx, dossier, data: dict):
+    return bpmn.Instance.start(spec_of(dossier.version), data, script_functions(ctx))
+
+
+def load(ctx, dossier):
+    return bpmn.Instance.load(spec_of(dossier.version), dossier.state, script_functions(ctx))
 
 
 def lock(session, dossier_id) -> Dossier:
@@ -53,7 +73,7 @@ def advance(ctx, dossier, instance, step=None):
 
 
 def save(ctx, dossier, instance):
-    _sync_tasks(ctx, dossier, instance.ready_tasks())
+    projection.sync(ctx, dossier, instance.ready_tasks(), instance.waiting_timers())
     dossier.state = instance.dump()
     # Branches still running keep their data to themselves until they join;
     # the dossier shows everything submitted so far.
@@ -62,6 +82,7 @@ def save(ctx, dossier, instance):
     if instance.completed and dossier.status != RESOLVED:
         dossier.status, dossier.national_status = RESOLVED, 9
         dossier.resolved_at = ctx.now()
+        dossier_clock.stop(ctx, dossier)
         events.record(ctx, "dossier.resolved", dossier=dossier)
     elif not instance.completed:
         dossier.status = INCIDENT if dossier.incident else _open_status(dossier)
@@ -80,39 +101,3 @@ def _open_status(dossier):
 
 def _none_completed(dossier):
     return not any(task.status == "completed" for task in dossier.tasks)
-
-
-def _sync_tasks(ctx, dossier, ready):
-    ready_ids = {view.id for view in ready}
-    for task in dossier.tasks:
-        if task.status == "open" and task.id not in ready_ids:
-            task.status, task.ended_at = "cancelled", ctx.now()
-            events.record(ctx, "task.cancelled", dossier=dossier, task_id=task.id,
-                          element_id=task.element_id)
-    known = {task.id for task in dossier.tasks}
-    specs = {spec["element_id"]: spec for spec in dossier.version.user_tasks}
-    for view in ready:
-        if view.id not in known:
-            _open_task(ctx, dossier, view, specs.get(view.element_id, {}))
-    _sync_parties(ctx.session, dossier)
-
-
-def _open_task(ctx, dossier, view, spec):
-    groups = spec.get("candidate_groups") or ([view.lane] if view.lane else [])
-    task = Task(id=view.id, element_id=view.element_id, name=view.name or view.element_id,
-                status="open", form_key=spec.get("form_key"), allotment=spec.get("allotment"),
-                created_at=ctx.now(), candidates=[TaskCandidate(party=g) for g in groups])
-    dossier.tasks.append(task)
-    ctx.session.flush()
-    events.record(ctx, "task.opened", dossier=dossier, task_id=task.id,
-                  element_id=task.element_id, detail={"candidate_groups": groups})
-
-
-def _sync_parties(session, dossier):
-    wanted = {dossier.receiving_unit.code, dossier.procedure.agency.code}
-    for task in dossier.tasks:
-        wanted.update(task.candidate_groups)
-    have = set(session.scalars(select(DossierParty.party)
-                               .where(DossierParty.dossier_id == dossier.id)))
-    for party in sorted(wanted - have):
-        session.add(DossierParty(dossier_id=dossier.id, party=party))

@@ -4,14 +4,16 @@ It compiles uploaded diagrams into serialized specs (`compile_diagram`),
 caches restored specs per version (`load_spec`), and runs instances
 (`Instance`); callers only ever receive the plain values re-exported here.
 """
+from .clock import use_clock
 from .compiler import compile_diagram
 from .errors import DiagramRejected, ScriptFailed, TaskNotReady
 from .runtime import Instance
 from .specs import SpecHandle, load_spec
+from .timers import duration_after
 from .views import CompiledDiagram, Problem, TaskView, TimerView, UserTaskSpec
 
 __all__ = [
     "CompiledDiagram", "DiagramRejected", "Instance", "Problem", "ScriptFailed",
     "SpecHandle", "TaskNotReady", "TaskView", "TimerView", "UserTaskSpec",
-    "compile_diagram", "load_spec",
+    "compile_diagram", "duration_after", "load_spec", "use_clock",
 ]

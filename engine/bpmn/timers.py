@@ -8,6 +8,8 @@ an ISO due time (or None before the timer has been reached).
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition, DurationTimerEventDefinition,
     TimeDateEventDefinition, TimerEventDefinition,
@@ -45,3 +47,12 @@ def _due_at(kind: str, value) -> str | None:
         except ValueError:
             return str(value)
     return str(value)
+
+
+def duration_after(expression: str, start) -> timedelta:
+    """The length of an ISO 8601 duration (`PT5M`, `P1D`, `P1M`) counted from `start`."""
+    try:
+        parsed = TimerEventDefinition.parse_iso_duration(expression)
+    except Exception as exc:  # the library raises a bare Exception
+        raise ValueError(f"not an ISO 8601 duration: {expression!r}") from exc
+    return TimerEventDefinition.get_timedelta_from_start(parsed, start)

@@ -19,6 +19,7 @@ class Notification(db.Model):
     email_to: Mapped[str | None] = mapped_column(String(255))  # None: no e-mail wanted
     emailed_at = mapped_column(UTCDateTime)
     email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    email_next_at = mapped_column(UTCDateTime)  # after a failure: not before this
     email_error: Mapped[str | None] = mapped_column(Text)
     user = relationship("User")
     dossier = relationship("Dossier")

@@ -13,7 +13,7 @@ def test_exports():
     assert sorted(bpmn.__all__) == sorted([
         "CompiledDiagram", "DiagramRejected", "Instance", "Problem", "ScriptFailed",
         "SpecHandle", "TaskNotReady", "TaskView", "TimerView", "UserTaskSpec",
-        "compile_diagram", "load_spec"])
+        "compile_diagram", "duration_after", "load_spec", "use_clock"])
 
 
 def test_values_are_frozen_plain_data():

@@ -45,6 +45,7 @@ def upgrade():
     sa.Column('email_to', sa.String(length=255), nullable=True),
     sa.Column('emailed_at', engine.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('email_attempts', sa.Integer(), nullable=False),
+    sa.Column('email_next_at', engine.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('email_error', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], name=op.f('fk_notification_dossier_id_dossier')),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_user_id_user')),

@@ -1,0 +1,27 @@
+"""`POST /admin/clock`: the acceptance-run clock, registered only when
+`MOTCUA_CLOCK_CONTROL=1` (otherwise the path is a 404)."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from engine.clock_control import move_clock
+
+from .auth import context
+from .fields import Instant
+
+blp = Blueprint("admin", __name__, description="Acceptance-run controls")
+
+
+class ClockIn(Schema):
+    now = fields.AwareDateTime(load_default=None)
+    advance = fields.String(load_default=None)
+
+
+class ClockOut(Schema):
+    now = Instant()
+
+
+@blp.post("/admin/clock")
+@blp.arguments(ClockIn)
+@blp.response(200, ClockOut)
+def clock(body):
+    return {"now": move_clock(context(), **body)}

@@ -1,0 +1,53 @@
+"""Due times: the dossier's statutory clock, each step's allotment, and the
+escalation ladder, computed on the working calendar.
+
+Pure functions of an instant, a procedure or task, a policy and a calendar;
+the services store what they return as instants and timer rows.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from .calendar import (WorkCalendar, add_calendar_days, add_working_days, add_working_time,
+                       next_working_instant, parse_amount, working_time_between)
+
+DEFAULT_LADDER = {"remind_at": 0.75, "escalate_after": "1d"}
+
+
+@dataclass(frozen=True)
+class Rung:
+    kind: str  # reminder | step_due | escalation
+    due_at: datetime
+
+
+def clock_start(received_at: datetime, cal: WorkCalendar) -> datetime:
+    """After-hours reception starts the clock at the next working session."""
+    return next_working_instant(received_at, cal)
+
+
+def statutory_due(start: datetime, value: int, unit: str, cal: WorkCalendar) -> datetime:
+    if unit == "working_days":
+        return add_working_days(start, value, cal)
+    if unit == "hours":
+        return add_working_time(start, timedelta(hours=value), cal)
+    return add_calendar_days(start, value, cal)
+
+
+def step_due(opened_at: datetime, allotment: str | None, cal: WorkCalendar):
+    return add_working_time(opened_at, parse_amount(allotment, cal), cal) if allotment else None
+
+
+def ladder(opened_at: datetime, due_at: datetime, cal: WorkCalendar,
+           policy: dict | None = None) -> list[Rung]:
+    """Reminder (after `remind_at` of the allotment), overdue mark at due, and
+    escalation `escalate_after` working time later."""
+    policy = {**DEFAULT_LADDER, **(policy or {})}
+    allotted = working_time_between(opened_at, due_at, cal)
+    rungs = []
+    if policy["remind_at"] and allotted > timedelta():
+        rungs.append(Rung("reminder", add_working_time(opened_at, allotted * policy["remind_at"],
+                                                       cal)))
+    rungs.append(Rung("step_due", due_at))
+    if policy["escalate_after"]:
+        later = add_working_time(due_at, parse_amount(policy["escalate_after"], cal), cal)
+        rungs.append(Rung("escalation", later))
+    return rungs

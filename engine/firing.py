@@ -1,0 +1,100 @@
+"""What a due timer does, by kind. Runs inside the scheduler's unit of work,
+after the dossier's row lock, so the change, its events and `fired_at`
+commit together.
+
+- `bpmn`: the engine moves on (a boundary or intermediate timer fires).
+- `reminder`: the assignee is told the step is due soon (`task.due_soon`).
+- `step_due`: the step is marked overdue; the leaders of its unit are told.
+- `escalation`: supervisors of its unit or an ancestor unit are told.
+- `dossier_due`: the dossier is marked overdue; its competent unit's leaders
+  and supervisors are told.
+"""
+from . import events, workflow
+from .calendar import VN
+from .notifications import notify, users_for
+from .store.people import Unit
+
+
+def fire(ctx, timer, dossier):
+    HANDLERS[timer.kind](ctx, timer, dossier)
+
+
+def _bpmn(ctx, timer, dossier):
+    if dossier.status in ("resolved", "new"):
+        return
+    events.record(ctx, "timer.fired", dossier=dossier, element_id=timer.element_id,
+                  detail={"timer_id": timer.id, "due_at": timer.due_at.isoformat()})
+    workflow.advance(ctx, dossier, workflow.load(ctx, dossier))
+
+
+def _open_task(dossier, timer):
+    return next((t for t in dossier.tasks if t.id == timer.task_id and t.status == "open"), None)
+
+
+def _reminder(ctx, timer, dossier):
+    task = _open_task(dossier, timer)
+    if task is None or task.assignee is None:
+        return
+    notify(ctx, [task.assignee], "task.due_soon", f"'{task.name}' of {dossier.code} is due "
+           f"at {_local(task.due_at)}.", dossier=dossier, task_id=task.id, email=True)
+    events.record(ctx, "task.reminded", dossier=dossier, task_id=task.id,
+                  element_id=task.element_id, detail={"assignee": task.assignee.username})
+
+
+def _step_due(ctx, timer, dossier):
+    task = _open_task(dossier, timer)
+    if task is None:
+        return
+    task.overdue_at = ctx.now()
+    leaders = _up_the_tree(ctx.session, task.candidate_groups, "leader")
+    notify(ctx, leaders, "task.overdue", f"'{task.name}' of {dossier.code} is overdue "
+           f"(due {_local(task.due_at)}).", dossier=dossier, task_id=task.id, email=True)
+    events.record(ctx, "task.overdue", dossier=dossier, task_id=task.id,
+                  element_id=task.element_id, detail={"notified": _names(leaders)})
+
+
+def _escalation(ctx, timer, dossier):
+    task = _open_task(dossier, timer)
+    if task is None:
+        return
+    supervisors = _up_the_tree(ctx.session, task.candidate_groups, "supervisor")
+    notify(ctx, supervisors, "task.escalated", f"'{task.name}' of {dossier.code} is still "
+           f"open, due {_local(task.due_at)}.", dossier=dossier, task_id=task.id, email=True)
+    events.record(ctx, "dossier.escalated", dossier=dossier, task_id=task.id,
+                  element_id=task.element_id, detail={"notified": _names(supervisors)})
+
+
+def _dossier_due(ctx, timer, dossier):
+    if dossier.resolved_at is not None or dossier.clock_state != "running":
+        return
+    dossier.overdue_at = ctx.now()
+    unit = [dossier.procedure.agency.code]
+    people = (_up_the_tree(ctx.session, unit, "leader")
+              + _up_the_tree(ctx.session, unit, "supervisor"))
+    notify(ctx, people, "dossier.overdue", f"Dossier {dossier.code} passed its due time "
+           f"{_local(dossier.due_at)}.", dossier=dossier, email=True)
+    events.record(ctx, "dossier.overdue", dossier=dossier, detail={"notified": _names(people)})
+
+
+def _up_the_tree(session, codes, role):
+    """Users with `role` in the nearest of these units (or their ancestors) that has any."""
+    level = set(codes)
+    while level:
+        found = users_for(session, sorted(level), role)
+        if found:
+            return found
+        units = session.query(Unit).filter(Unit.code.in_(level)).all()
+        level = {unit.parent.code for unit in units if unit.parent is not None}
+    return []
+
+
+def _names(users):
+    return sorted(user.username for user in users)
+
+
+def _local(instant):
+    return instant.astimezone(VN).strftime("%H:%M %d/%m/%Y") if instant else "-"
+
+
+HANDLERS = {"bpmn": _bpmn, "reminder": _reminder, "step_due": _step_due,
+            "escalation": _escalation, "dossier_due": _dossier_due}

@@ -1,0 +1,135 @@
+"""The e-mail outbox: delivering notifications by SMTP after their transaction committed.
+
+Delivery is at-least-once: each message is marked sent in its own unit of work
+right after the server accepted it, so a crash between the two sends it again
+on the next run. A failure counts an attempt, keeps the error and waits `RETRY_AFTER`; after
+`MAX_ATTEMPTS` the notification is left unsent (it still shows in the list).
+`deliver_pending` is the work a scheduler job calls; tests call it directly.
+"""
+import smtplib
+import ssl
+from datetime import timedelta
+from email.message import EmailMessage
+from typing import NamedTuple
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import selectinload
+
+from .store.notifications import Notification
+from .uow import unit_of_work
+
+MAX_ATTEMPTS = 5
+TIMEOUT_SECONDS = 10
+ERROR_CHARS = 500
+RETRY_AFTER = timedelta(minutes=10)  # a mail server down for a while loses nothing
+
+
+class _Outgoing(NamedTuple):
+    id: int
+    to: str
+    subject: str
+    body: str
+
+
+def deliver_pending(ctx, smtp: dict, limit=50) -> int:
+    """Send up to `limit` pending e-mails over one connection; how many were sent.
+
+    `smtp` has the keys host, port, sender, user, password, starttls; without a
+    host e-mail is off and nothing is done.
+    """
+    if not smtp.get("host"):
+        return 0
+    batch = _pending(ctx, limit)
+    if not batch:
+        return 0
+    try:
+        connection = _connect(smtp)
+    except OSError as exc:  # smtplib's errors are OSErrors too
+        _record(ctx, [item.id for item in batch], exc)
+        return 0
+    try:
+        return _send_batch(ctx, connection, batch, smtp.get("sender"))
+    finally:
+        _close(connection)
+
+
+def _pending(ctx, limit) -> list[_Outgoing]:
+    rows = ctx.session.scalars(
+        select(Notification).options(selectinload(Notification.dossier))
+        .where(Notification.email_to.is_not(None), Notification.emailed_at.is_(None),
+               Notification.email_attempts < MAX_ATTEMPTS,
+               or_(Notification.email_next_at.is_(None),
+                   Notification.email_next_at <= ctx.now()))
+        .order_by(Notification.at, Notification.id).limit(limit))
+    batch = [_Outgoing(row.id, row.email_to, _subject(row), row.message) for row in rows]
+    ctx.session.rollback()  # hold no transaction open while talking to the mail server
+    return batch
+
+
+def _subject(notification) -> str:
+    if notification.dossier is None:
+        return f"[motcua] {notification.type}"
+    return f"[motcua] {notification.type}: {notification.dossier.code}"
+
+
+def _message(item, sender) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = item.subject
+    message["From"] = sender or "motcua@localhost"
+    message["To"] = item.to
+    # quoted-printable keeps the UTF-8 body 7-bit clean for servers without 8BITMIME
+    message.set_content(item.body, charset="utf-8", cte="quoted-printable")
+    return message
+
+
+def _connect(smtp) -> smtplib.SMTP:
+    connection = smtplib.SMTP(smtp["host"], smtp.get("port") or 25, timeout=TIMEOUT_SECONDS)
+    try:
+        if smtp.get("starttls"):
+            connection.starttls(context=ssl.create_default_context())
+        if smtp.get("user"):
+            connection.login(smtp["user"], smtp.get("password") or "")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def _send_batch(ctx, connection, batch, sender) -> int:
+    sent = 0
+    for item in batch:
+        try:
+            connection.send_message(_message(item, sender))
+        except (OSError, ValueError) as exc:  # ValueError: an address that cannot be sent
+            _record(ctx, [item.id], exc)
+            if _connection_lost(exc):
+                break  # the rest were not tried: they keep their attempts for the next run
+            continue
+        _record(ctx, [item.id])
+        sent += 1
+    return sent
+
+
+def _connection_lost(exc) -> bool:
+    return isinstance(exc, smtplib.SMTPServerDisconnected) or not isinstance(
+        exc, (smtplib.SMTPException, ValueError))
+
+
+def _record(ctx, ids, error=None) -> None:
+    """Mark `ids` sent, or count a failed attempt with its error."""
+    if error is None:
+        values = {"emailed_at": ctx.now(), "email_error": None}
+    else:
+        text = f"{type(error).__name__}: {error}"[:ERROR_CHARS]
+        values = {"email_attempts": Notification.email_attempts + 1, "email_error": text,
+                  "email_next_at": ctx.now() + RETRY_AFTER}
+    with unit_of_work(ctx) as session:
+        session.execute(update(Notification).where(Notification.id.in_(ids)).values(**values)
+                        .execution_options(synchronize_session=False))
+
+
+def _close(connection) -> None:
+    try:
+        connection.quit()
+    except OSError:
+        connection.close()
