@@ -87,9 +87,12 @@ def run_scheduler(name):
     def tick():
         with app.app_context():
             fired = scheduler.run_once(_ctx(), name, config["TIMER_LEASE_SECONDS"],
-                                       config["TIMER_BATCH"], smtp)
+                                       config["TIMER_BATCH"], smtp, on_claim=claimed)
         if fired:
-            click.echo(f"fired {fired}", nl=True)
+            click.echo(f"fired {fired}")
+
+    def claimed(ids):
+        click.echo(f"claimed {len(ids)}")
 
     blocking = BlockingScheduler()
     blocking.add_job(tick, "interval", id="motcua.tick", max_instances=1, coalesce=True,

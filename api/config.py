@@ -92,6 +92,7 @@ def from_env(environ=os.environ) -> Config:
     config.ADMIN_PASSWORD = environ.get("MOTCUA_ADMIN_PASSWORD") or None
     config.CLOCK_CONTROL = _flag(environ.get("MOTCUA_CLOCK_CONTROL"))
     for name, cast in (("TOKEN_TTL_SECONDS", int), ("TIMER_LEASE_SECONDS", int),
+                       ("TIMER_BATCH", int),
                        ("SCHEDULER_TICK_SECONDS", float), ("SMTP_HOST", str),
                        ("SMTP_PORT", int), ("SMTP_FROM", str), ("SMTP_USER", str),
                        ("SMTP_PASSWORD", str)):

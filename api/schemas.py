@@ -15,6 +15,7 @@ class TaskOut(Schema):
     status = fields.String()
     created_at = Instant()
     due_at = Instant(allow_none=True)
+    overdue_at = Instant(allow_none=True)
     ended_at = Instant(allow_none=True)
     completed_by = fields.String(allow_none=True)
     form_key = fields.String(allow_none=True)
@@ -22,15 +23,11 @@ class TaskOut(Schema):
 
 
 class ClockOut(Schema):
-    state = fields.Method("_state")
-    started_at = Instant(attribute="received_at", allow_none=True)
-    paused_at = fields.Constant(None)
-    extended_to = fields.Constant(None)
-
-    def _state(self, dossier):
-        if dossier.received_at is None:
-            return "not_started"
-        return "stopped" if dossier.resolved_at else "running"
+    state = fields.Function(lambda d: d.clock_state or "not_started")
+    started_at = Instant(attribute="clock_started_at", allow_none=True)
+    paused_at = Instant(attribute="clock_paused_at", allow_none=True)
+    extended_to = Instant(allow_none=True)
+    overdue_at = Instant(allow_none=True)
 
 
 class DossierOut(Schema):

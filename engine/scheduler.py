@@ -21,22 +21,26 @@ from .uow import unit_of_work
 MAX_ATTEMPTS = 8
 
 
-def run_once(ctx, name="scheduler", lease_seconds=60, batch=100, smtp=None) -> int:
+def run_once(ctx, name="scheduler", lease_seconds=60, batch=100, smtp=None,
+             on_claim=None) -> int:
     with unit_of_work(ctx) as session:
         beat = session.get(Heartbeat, name)
         if beat is None:
             session.add(Heartbeat(name=name, beat_at=ctx.now()))
         else:
             beat.beat_at = ctx.now()
-    fired = fire_due(ctx, name, lease_seconds, batch)
+    fired = fire_due(ctx, name, lease_seconds, batch, on_claim)
     mail.deliver_pending(ctx, smtp or {})
     return fired
 
 
-def fire_due(ctx, owner, lease_seconds=60, batch=100) -> int:
-    """Claim up to `batch` due timers and fire them; returns how many fired."""
-    return sum(fire_one(ctx, owner, timer_id)
-               for timer_id in claim(ctx, owner, lease_seconds, batch))
+def fire_due(ctx, owner, lease_seconds=60, batch=100, on_claim=None) -> int:
+    """Claim up to `batch` due timers and fire them; returns how many fired.
+    `on_claim(ids)` is told what was claimed before any fires (for logs)."""
+    ids = claim(ctx, owner, lease_seconds, batch)
+    if ids and on_claim is not None:
+        on_claim(ids)
+    return sum(fire_one(ctx, owner, timer_id) for timer_id in ids)
 
 
 def claim(ctx, owner, lease_seconds, batch) -> list[int]:

@@ -30,3 +30,46 @@ def minimal_bpmn(script: str = "x = 1") -> bytes:
     <bpmn:sequenceFlow id="F3" sourceRef="Task_1" targetRef="End_1"/>
   </bpmn:process>
 </bpmn:definitions>""".encode()
+
+
+def boundary_bpmn(duration: str = "PT2S") -> bytes:
+    """A specialist's step with an interrupting boundary timer that hands the
+    dossier to the leaders' lane when it fires (a bare ISO literal, as modelers
+    write it)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_Timer"
+    targetNamespace="http://motcua.vn/test">
+  <bpmn:process id="timed" isExecutable="true">
+    <bpmn:laneSet id="LaneSet_1">
+      <bpmn:lane id="Lane_Spec" name="SKHDT.DKKD"><bpmn:flowNodeRef>Start_1</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Task_Handle</bpmn:flowNodeRef><bpmn:flowNodeRef>Done</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Late</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="Lane_Lead" name="SKHDT.LD"><bpmn:flowNodeRef>Task_Escalated</bpmn:flowNodeRef>
+        <bpmn:flowNodeRef>Escalated_End</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="Start_1"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="Task_Handle" name="Handle"><bpmn:incoming>F1</bpmn:incoming>
+      <bpmn:outgoing>F2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="Done"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:boundaryEvent id="Late" attachedToRef="Task_Handle"><bpmn:outgoing>F3</bpmn:outgoing>
+      <bpmn:timerEventDefinition id="TimerDef"><bpmn:timeDuration>{duration}</bpmn:timeDuration>
+      </bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:userTask id="Task_Escalated" name="Handle the late dossier">
+      <bpmn:incoming>F3</bpmn:incoming><bpmn:outgoing>F4</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="Escalated_End"><bpmn:incoming>F4</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start_1" targetRef="Task_Handle"/>
+    <bpmn:sequenceFlow id="F2" sourceRef="Task_Handle" targetRef="Done"/>
+    <bpmn:sequenceFlow id="F3" sourceRef="Late" targetRef="Task_Escalated"/>
+    <bpmn:sequenceFlow id="F4" sourceRef="Task_Escalated" targetRef="Escalated_End"/>
+  </bpmn:process>
+</bpmn:definitions>""".encode()
+
+
+def deploy_timed(designer, code="TIMED.1", duration="PT2S"):
+    designer.post("/api/v1/procedures", json={
+        "code": code, "name": "Timed", "agency": "SKHDT",
+        "statutory_time": {"value": 1, "unit": "working_days"}})
+    response = designer.post(f"/api/v1/procedures/{code}/versions",
+                             data=boundary_bpmn(duration), content_type="application/xml")
+    assert response.status_code == 201, response.get_json()
+    return code

@@ -92,7 +92,8 @@ def test_users_for_finds_role_holders_of_the_units(demo, admin_ctx, db):
         return [user.username for user in users_for(db, codes, role)]
 
     assert names(["SKHDT.LD"], "leader") == ["leader"]
-    assert names(["SKHDT.DKKD", "SKHDT"], "leader") == []
+    assert names(["SKHDT.DKKD", "STP"], "leader") == []
+    assert names(["SKHDT"], "leader") == ["leader"]
     assert names(["SKHDT.LD", "UBND"], "supervisor") == ["supervisor"]
     assert names(["SKHDT.DKKD"], "officer") == ["officer", "officer2"]
     _update_user(admin_ctx, "officer2", active=False)
