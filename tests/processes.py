@@ -1,0 +1,108 @@
+"""Real platform processes for tests: the web server and scheduler processes,
+started with `flask`, and a small HTTP client. Waiting is done by reading
+what the processes print, never by sleeping."""
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def platform_env(database_url, data_dir, **settings):
+    env = {**os.environ, "MOTCUA_DATABASE_URL": database_url, "MOTCUA_DATA_DIR": str(data_dir),
+           "MOTCUA_SECRET_KEY": "process-tests", "MOTCUA_ADMIN_USER": "admin",
+           "MOTCUA_ADMIN_PASSWORD": "admin-process-tests"}
+    env.update({f"MOTCUA_{key.upper()}": str(value) for key, value in settings.items()})
+    return env
+
+
+def flask(env, *args, **kwargs):
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
+                          env=env, check=True, capture_output=True, text=True, **kwargs)
+
+
+def call(base, method, path, body=None, token=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(base + path, method=method, data=data)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`flask run` on a free port; `start()` returns when it listens."""
+
+    def __init__(self, env):
+        self.env, self.port, self.process = env, _free_port(), None
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--port", str(self.port)],
+            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        for line in self.process.stderr:  # the server says when it listens
+            if "Running on" in line:
+                threading.Thread(target=self.process.stderr.read, daemon=True).start()
+                return self
+        raise RuntimeError("server did not start")
+
+    def token(self, username, password):
+        return call(self.base, "POST", "/api/v1/auth/token",
+                    {"username": username, "password": password})[1]["access_token"]
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+
+class Scheduler:
+    """`flask scheduler run`; its printed lines ("claimed N", "fired N") are
+    collected so a test can wait for what it needs."""
+
+    def __init__(self, env, name):
+        self.name, self.fired, self.lines = name, 0, []
+        self.changed = threading.Condition()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run", "--name", name],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            with self.changed:
+                self.lines.append(line.strip())
+                if line.startswith("fired "):
+                    self.fired += int(line.split()[1])
+                self.changed.notify_all()
+        with self.changed:
+            self.lines.append("<exit>")
+            self.changed.notify_all()
+
+    def wait_for(self, predicate, timeout=120):
+        with self.changed:
+            if not self.changed.wait_for(lambda: predicate(self) or "<exit>" in self.lines,
+                                         timeout):
+                raise TimeoutError(f"{self.name}: {self.lines[-5:]}")
+            return predicate(self)
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
