@@ -34,13 +34,21 @@ def run_once(ctx, name="scheduler", lease_seconds=60, batch=100, smtp=None,
     return fired
 
 
-def fire_due(ctx, owner, lease_seconds=60, batch=100, on_claim=None) -> int:
-    """Claim up to `batch` due timers and fire them; returns how many fired.
-    `on_claim(ids)` is told what was claimed before any fires (for logs)."""
-    ids = claim(ctx, owner, lease_seconds, batch)
-    if ids and on_claim is not None:
-        on_claim(ids)
-    return sum(fire_one(ctx, owner, timer_id) for timer_id in ids)
+def fire_due(ctx, owner, lease_seconds=60, batch=100, on_claim=None, max_batches=50) -> int:
+    """Claim due timers `batch` at a time and fire them until none are due (or
+    `max_batches` were taken); returns how many fired. `on_claim(ids)` is told
+    what was claimed before any fires (for logs)."""
+    fired = 0
+    for _ in range(max_batches):
+        ids = claim(ctx, owner, lease_seconds, batch)
+        if not ids:
+            break
+        if on_claim is not None:
+            on_claim(ids)
+        fired += sum(fire_one(ctx, owner, timer_id) for timer_id in ids)
+        if len(ids) < batch:
+            break
+    return fired
 
 
 def claim(ctx, owner, lease_seconds, batch) -> list[int]:
