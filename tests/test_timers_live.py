@@ -125,5 +125,3 @@ def test_killed_scheduler_timers_fire_after_its_lease(env, db, admin_ctx, login_
     for timer_id, lease_end in orphans.items():
         assert fired[timer_id].lock_owner == "heir"
         assert fired[timer_id].fired_at >= lease_end
-
-

@@ -32,7 +32,7 @@ def minimal_bpmn(script: str = "x = 1") -> bytes:
 </bpmn:definitions>""".encode()
 
 
-def boundary_bpmn(duration: str = "PT2S") -> bytes:
+def boundary_bpmn(duration: str = "PT2S", kind: str = "timeDuration") -> bytes:
     """A specialist's step with an interrupting boundary timer that hands the
     dossier to the leaders' lane when it fires (a bare ISO literal, as modelers
     write it)."""
@@ -52,7 +52,7 @@ def boundary_bpmn(duration: str = "PT2S") -> bytes:
       <bpmn:outgoing>F2</bpmn:outgoing></bpmn:userTask>
     <bpmn:endEvent id="Done"><bpmn:incoming>F2</bpmn:incoming></bpmn:endEvent>
     <bpmn:boundaryEvent id="Late" attachedToRef="Task_Handle"><bpmn:outgoing>F3</bpmn:outgoing>
-      <bpmn:timerEventDefinition id="TimerDef"><bpmn:timeDuration>{duration}</bpmn:timeDuration>
+      <bpmn:timerEventDefinition id="TimerDef"><bpmn:{kind}>{duration}</bpmn:{kind}>
       </bpmn:timerEventDefinition></bpmn:boundaryEvent>
     <bpmn:userTask id="Task_Escalated" name="Handle the late dossier">
       <bpmn:incoming>F3</bpmn:incoming><bpmn:outgoing>F4</bpmn:outgoing></bpmn:userTask>
@@ -65,11 +65,11 @@ def boundary_bpmn(duration: str = "PT2S") -> bytes:
 </bpmn:definitions>""".encode()
 
 
-def deploy_timed(designer, code="TIMED.1", duration="PT2S"):
+def deploy_timed(designer, code="TIMED.1", duration="PT2S", kind="timeDuration"):
     designer.post("/api/v1/procedures", json={
         "code": code, "name": "Timed", "agency": "SKHDT",
         "statutory_time": {"value": 1, "unit": "working_days"}})
     response = designer.post(f"/api/v1/procedures/{code}/versions",
-                             data=boundary_bpmn(duration), content_type="application/xml")
+                             data=boundary_bpmn(duration, kind), content_type="application/xml")
     assert response.status_code == 201, response.get_json()
     return code

@@ -84,3 +84,15 @@ def test_failure_is_retried_with_backoff(demo, login_as, admin_ctx, clock, db, m
     clock.advance(timedelta(seconds=3))  # past the first backoff (2 s)
     assert scheduler.run_once(admin_ctx) == 1
     assert _timers(db, "bpmn")[0].fired_at is not None
+
+
+def test_timer_expressions_count_working_days(demo, login_as, admin_ctx, clock, db):
+    """A designer writes a deadline in working days: Friday 24 April 09:00 plus
+    one working day is Tuesday 28 April 09:00 (Monday 27 is a holiday)."""
+    code = deploy_timed(login_as("designer"), duration="add_working_days(1)", kind="timeDate")
+    open_dossier(login_as("reception"), code)
+    [timer] = _timers(db, "bpmn")
+    assert timer.due_at.isoformat() == "2026-04-28T02:00:00+00:00"
+    clock.set(timer.due_at + timedelta(seconds=1))
+    assert scheduler.run_once(admin_ctx) >= 1
+    assert _timers(db, "bpmn")[0].fired_at is not None

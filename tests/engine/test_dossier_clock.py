@@ -1,0 +1,77 @@
+"""The statutory clock: pause and resume keep the working time left, restart
+gives the full time again, and there is one extension, asked in time."""
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from engine import dossier_clock, dossiers
+from engine.calendar import VN
+from engine.context import Ctx
+from engine.errors import Conflict
+from engine.people import actor_for, get_user
+from engine.store.timers import Timer
+from engine.uow import unit_of_work
+
+
+def at(m, d, hh, mm=0):
+    return datetime(2026, m, d, hh, mm, tzinfo=VN)
+
+
+@pytest.fixture
+def dossier(household, admin_ctx, clock):
+    clock.set(at(5, 4, 9))  # Monday 4 May 09:00; 3 working days -> Thursday 7 May 09:00
+    user = get_user(admin_ctx.session, "reception")
+    ctx = Ctx(admin_ctx.session, clock, actor_for(admin_ctx.session, user.id))
+    return dossiers.open_dossier(ctx, household, {"name": "A"}, "direct")
+
+
+def _run(ctx, fn, dossier, *args):
+    with unit_of_work(ctx) as session:
+        fn(ctx, session.merge(dossier), *args)
+    return session.scalars(select(type(dossier)).where(type(dossier).id == dossier.id)).one()
+
+
+def _due_timer(session, dossier):
+    session.rollback()
+    return session.scalars(select(Timer.due_at).where(
+        Timer.dossier_id == dossier.id, Timer.kind == "dossier_due",
+        Timer.cancelled_at.is_(None))).all()
+
+
+def test_pause_and_resume_keep_the_time_left(dossier, admin_ctx, clock):
+    assert dossier.due_at == at(5, 7, 9)
+    clock.set(at(5, 5, 9))  # one working day used, two left
+    paused = _run(admin_ctx, dossier_clock.pause, dossier)
+    assert paused.clock_state == "paused" and paused.clock_remaining_seconds == 16 * 3600
+    assert _due_timer(admin_ctx.session, dossier) == []
+    clock.set(at(5, 11, 13))  # resumed the next Monday afternoon
+    resumed = _run(admin_ctx, dossier_clock.resume, dossier)
+    assert resumed.clock_state == "running" and resumed.due_at == at(5, 13, 11, 30)
+    assert _due_timer(admin_ctx.session, dossier) == [at(5, 13, 11, 30)]
+
+
+def test_restart_gives_the_full_time_again(dossier, admin_ctx, clock):
+    clock.set(at(5, 6, 14))
+    restarted = _run(admin_ctx, dossier_clock.start, dossier)
+    assert restarted.due_at == at(5, 11, 14)
+    assert restarted.clock_started_at == at(5, 6, 14)
+
+
+def test_one_extension_asked_in_time(dossier, admin_ctx, clock):
+    clock.set(at(5, 6, 8))  # 9 working hours before the due time
+    extended = _run(admin_ctx, dossier_clock.extend, dossier, at(5, 12, 17), "site visit")
+    assert extended.extended_to == extended.due_at == at(5, 12, 17)
+    with pytest.raises(Conflict, match="already been extended"):
+        _run(admin_ctx, dossier_clock.extend, extended, at(5, 14, 17), "again")
+
+
+def test_extension_too_late_is_refused(dossier, admin_ctx, clock):
+    clock.set(at(5, 6, 10))  # 7 working hours left: less than a working day
+    with pytest.raises(Conflict, match="one working day"):
+        _run(admin_ctx, dossier_clock.extend, dossier, at(5, 12, 17), "late")
+    clock.set(at(5, 8, 10))  # after the due time
+    with pytest.raises(Conflict):
+        _run(admin_ctx, dossier_clock.extend, dossier, at(5, 12, 17), "later")
+    admin_ctx.session.rollback()
+    assert admin_ctx.session.get(type(dossier), dossier.id).due_at == at(5, 7, 9)
