@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import Flask
 
 from engine import bpmn
+from engine import people as people_service
 from engine.store import db
 
 from . import cli, errors, guards, health
@@ -34,10 +35,11 @@ def create_app(config=None) -> Flask:
     _register_blueprints(app)
     health.register(app)
     cli.register(app)
-    if config.AUTO_MIGRATE:
-        with app.app_context():
+    people_service.PASSWORD_HASH_METHOD = config.PASSWORD_HASH_METHOD
+    with app.app_context():
+        if config.AUTO_MIGRATE:
             migrate(app)
-            bootstrap(app)
+        bootstrap(app)
     return app
 
 

@@ -20,6 +20,7 @@ class Config:
     MAX_JSON_BYTES = 1_000_000
     CLOCK_CONTROL = False
     AUTO_MIGRATE = True
+    PASSWORD_HASH_METHOD = "scrypt"
     SCHEDULER_TICK_SECONDS = 1.0
     TIMER_LEASE_SECONDS = 60
     TIMER_BATCH = 100
@@ -66,6 +67,7 @@ class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
     CLOCK_CONTROL = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast: test passwords guard nothing
 
 
 def _persistent_secret(data_dir: Path) -> str:

@@ -37,7 +37,8 @@ def make_clock(app, config):
         return config.CLOCK
     if not config.CLOCK_CONTROL:
         return SystemClock()
-    engine = app.extensions["motcua.db"].engine
+    with app.app_context():
+        engine = app.extensions["motcua.db"].engine
 
     def read():
         with engine.connect() as conn:

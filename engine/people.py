@@ -10,6 +10,8 @@ from .queries import paginate
 from .store.people import ROLES, Unit, User, UserRole
 from .uow import unit_of_work
 
+PASSWORD_HASH_METHOD = "scrypt"  # set from the configuration at start-up
+
 
 def create_unit(ctx, code, name, parent=None, agency_code=None) -> Unit:
     require_role(ctx.actor, "admin")
@@ -41,7 +43,8 @@ def create_user(ctx, username, password, full_name="", roles=(), units=(), email
     with unit_of_work(ctx) as session:
         if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
             raise Conflict(f"User {username} already exists.")
-        user = User(username=username, password_hash=generate_password_hash(password),
+        user = User(username=username,
+                    password_hash=generate_password_hash(password, PASSWORD_HASH_METHOD),
                     full_name=full_name, email=email, created_at=ctx.now(),
                     units=[_unit(session, code, field="units") for code in dict.fromkeys(units)],
                     role_rows=[UserRole(role=role) for role in sorted(set(roles))])

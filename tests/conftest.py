@@ -55,9 +55,22 @@ def clock():
     return FrozenClock(START)
 
 
-@pytest.fixture
-def config(database_url, clock, tmp_path):
+@pytest.fixture(scope="session")
+def migrated(database_url, tmp_path_factory):
+    """Apply the migrations once, through the application's start-up."""
     config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    config.DATA_DIR = tmp_path_factory.mktemp("migrate")
+    app = create_app(config.finalize())
+    with app.app_context():
+        _db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def config(migrated, database_url, clock, tmp_path):
+    config = TestConfig()
+    config.AUTO_MIGRATE = False
     config.SQLALCHEMY_DATABASE_URI = database_url
     config.CLOCK = clock
     config.DATA_DIR = tmp_path

@@ -77,9 +77,9 @@ class Scheduler:
     """`flask scheduler run`; its printed lines ("claimed N", "fired N") are
     collected so a test can wait for what it needs."""
 
-    def __init__(self, env, name):
+    def __init__(self, env, name, changed=None):
         self.name, self.fired, self.lines = name, 0, []
-        self.changed = threading.Condition()
+        self.changed = changed or threading.Condition()  # share one to wait on several
         self.process = subprocess.Popen(
             [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run", "--name", name],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
