@@ -43,25 +43,27 @@ def _reminder(ctx, timer, dossier):
 
 def _step_due(ctx, timer, dossier):
     task = _open_task(dossier, timer)
-    if task is None:
-        return
-    task.overdue_at = ctx.now()
-    leaders = _up_the_tree(ctx.session, task.candidate_groups, "leader")
-    notify(ctx, leaders, "task.overdue", f"'{task.name}' of {dossier.code} is overdue "
-           f"(due {_local(task.due_at)}).", dossier=dossier, task_id=task.id, email=True)
-    events.record(ctx, "task.overdue", dossier=dossier, task_id=task.id,
-                  element_id=task.element_id, detail={"notified": _names(leaders)})
+    if task is not None:
+        task.overdue_at = ctx.now()
+        _tell_up_the_tree(ctx, dossier, task, "leader", "task.overdue", "task.overdue",
+                          f"'{task.name}' of {dossier.code} is overdue "
+                          f"(due {_local(task.due_at)}).")
 
 
 def _escalation(ctx, timer, dossier):
     task = _open_task(dossier, timer)
-    if task is None:
-        return
-    supervisors = _up_the_tree(ctx.session, task.candidate_groups, "supervisor")
-    notify(ctx, supervisors, "task.escalated", f"'{task.name}' of {dossier.code} is still "
-           f"open, due {_local(task.due_at)}.", dossier=dossier, task_id=task.id, email=True)
-    events.record(ctx, "dossier.escalated", dossier=dossier, task_id=task.id,
-                  element_id=task.element_id, detail={"notified": _names(supervisors)})
+    if task is not None:
+        _tell_up_the_tree(ctx, dossier, task, "supervisor", "task.escalated",
+                          "dossier.escalated", f"'{task.name}' of {dossier.code} is still "
+                          f"open, due {_local(task.due_at)}.")
+
+
+def _tell_up_the_tree(ctx, dossier, task, role, notification, event, message):
+    """Notify the nearest holders of `role` above the task's groups, and log it."""
+    people = _up_the_tree(ctx.session, task.candidate_groups, role)
+    notify(ctx, people, notification, message, dossier=dossier, task_id=task.id, email=True)
+    events.record(ctx, event, dossier=dossier, task_id=task.id, element_id=task.element_id,
+                  detail={"notified": _names(people)})
 
 
 def _dossier_due(ctx, timer, dossier):

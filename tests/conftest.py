@@ -156,3 +156,12 @@ def login_as(client):
         assert response.status_code == 200, response.get_json()
         return Caller(client, response.get_json()["access_token"], username)
     return login
+
+
+@pytest.fixture
+def live_env(app, database_url, tmp_path):
+    """Environment for real platform processes on the test database, demo loaded."""
+    from .processes import flask, platform_env
+    env = platform_env(database_url, tmp_path)
+    flask(env, "load-demo")
+    return env

@@ -1,20 +1,11 @@
 """A real server process killed with SIGKILL between requests loses no
 acknowledged work: after a restart, the completed task is still completed."""
-import pytest
-
 from .api.helpers import APPLICANT
-from .processes import Server, call, flask, platform_env
+from .processes import Server, call
 
 
-@pytest.fixture
-def server_env(app, database_url, tmp_path):
-    env = platform_env(database_url, tmp_path)
-    flask(env, "load-demo")
-    return env
-
-
-def test_sigkill_loses_no_completed_task(server_env):
-    server = Server(server_env).start()
+def test_sigkill_loses_no_completed_task(live_env):
+    server = Server(live_env).start()
     try:
         token = server.token("reception", "reception-demo")
         status, dossier = call(server.base, "POST", "/api/v1/dossiers", {

@@ -16,16 +16,9 @@ from engine.store.events import Event
 from engine.store.timers import Timer
 
 from .api.conftest_data import boundary_bpmn, deploy_timed
-from .processes import Scheduler, Server, call, flask, platform_env
+from .processes import Scheduler, Server, call
 
 pytestmark = pytest.mark.timeout(300)
-
-
-@pytest.fixture
-def env(app, database_url, tmp_path):
-    env = platform_env(database_url, tmp_path)
-    flask(env, "load-demo")
-    return env
 
 
 def _fired_timers(db):
@@ -33,9 +26,9 @@ def _fired_timers(db):
     return list(db.scalars(select(Timer).where(Timer.fired_at.is_not(None))))
 
 
-def test_boundary_timer_fires_on_time_without_requests(env, db):
-    server = Server(env).start()
-    scheduler = Scheduler(env, "live")
+def test_boundary_timer_fires_on_time_without_requests(live_env, db):
+    server = Server(live_env).start()
+    scheduler = Scheduler(live_env, "live")
     try:
         scheduler.wait_for(lambda s: any("running" in line for line in s.lines))
         designer = server.token("designer", "designer-demo")
@@ -91,9 +84,9 @@ def _exactly_once(db, total):
     return fired
 
 
-def test_two_schedulers_fire_1000_timers_exactly_once(env, db, admin_ctx, login_as):
+def test_two_schedulers_fire_1000_timers_exactly_once(live_env, db, admin_ctx, login_as):
     total = _due_dossiers(admin_ctx, login_as, 500)
-    env = {**env, "MOTCUA_TIMER_BATCH": "25"}
+    env = {**live_env, "MOTCUA_TIMER_BATCH": "25"}
     changed = threading.Condition()
     pair = [Scheduler(env, "one", changed), Scheduler(env, "two", changed)]
     try:
@@ -107,9 +100,9 @@ def test_two_schedulers_fire_1000_timers_exactly_once(env, db, admin_ctx, login_
     assert (pair[0].fired, pair[1].fired) == (owners["one"], owners["two"])
 
 
-def test_killed_scheduler_timers_fire_after_its_lease(env, db, admin_ctx, login_as):
+def test_killed_scheduler_timers_fire_after_its_lease(live_env, db, admin_ctx, login_as):
     total = _due_dossiers(admin_ctx, login_as, 100)
-    env = {**env, "MOTCUA_TIMER_BATCH": "100", "MOTCUA_TIMER_LEASE_SECONDS": "3"}
+    env = {**live_env, "MOTCUA_TIMER_BATCH": "100", "MOTCUA_TIMER_LEASE_SECONDS": "3"}
     doomed = Scheduler(env, "doomed")
     doomed.wait_for(lambda s: any(line.startswith("claimed") for line in s.lines))
     doomed.kill()  # mid-sweep: it claimed 100 and has fired only some
