@@ -11,7 +11,7 @@ from engine.context import Actor, Ctx
 from engine.errors import Conflict
 from engine.people import create_user
 from engine.store.people import User, UserRole
-from engine.uow import sqlite_begin
+from engine.uow import side_read, sqlite_begin
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "engine" / "store" / "migrations")
 migrations = Migrate(directory=MIGRATIONS)
@@ -41,7 +41,7 @@ def make_clock(app, config):
         engine = app.extensions["motcua.db"].engine
 
     def read():
-        with engine.connect() as conn:
+        with side_read(), engine.connect() as conn:
             return timedelta(microseconds=clock_control.read_offset(conn))
 
     def write(offset):

@@ -126,6 +126,31 @@ def services(count, database_url, data_dir):
                  "commands": len(latencies)}
 
 
+def timers(count, database_url, data_dir):
+    """Fire `count` due boundary timers in one process: timers per second."""
+    from datetime import timedelta
+
+    from engine import dossiers, procedures, scheduler
+    from engine.context import Actor, Ctx
+    from engine.store import db
+    from tests.api.conftest_data import boundary_bpmn
+    app = _app(database_url, data_dir)
+    with app.app_context():
+        clock = app.extensions["motcua.clock"]
+        admin = Ctx(db.session(), clock, Actor("system", roles=frozenset({"admin", "designer"})))
+        procedures.create_procedure(admin, "BENCH.T", "Timers", "SKHDT",
+                                    {"value": 30, "unit": "working_days"})
+        procedures.deploy_version(admin, "BENCH.T", boundary_bpmn("PT1S"))
+        reception = Ctx(db.session(), clock, _actor(db.session(), "reception"))
+        for _ in range(count):
+            dossiers.open_dossier(reception, "BENCH.T", {"name": "A"}, "direct")
+        clock.advance(timedelta(seconds=5))
+        started = time.perf_counter()
+        fired = scheduler.fire_due(admin, "bench", batch=100, max_batches=count)
+        elapsed = time.perf_counter() - started
+    return round(fired / elapsed, 1)
+
+
 def _actor(session, username):
     from engine.people import actor_for, get_user
     return actor_for(session, get_user(session, username).id)
@@ -147,6 +172,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
         stack, latency = services(max(n // 2, 10), url, tmp)
+        timers_per_second = timers(n, url, tmp)
     figures = {
         "dossiers": n, "steps_per_dossier": 4,
         "ms_per_dossier": {"raw_spiff_in_memory": _ms(raw_mem),
@@ -160,6 +186,7 @@ def main(argv=None):
                    "state_size_vs_raw": round(our_size / raw_size, 3)},
         "service_command_latency": latency,
         "dossiers_per_second_services": round(1 / stack, 1),
+        "bpmn_timers_fired_per_second_one_scheduler": timers_per_second,
         "database": "postgresql" if args.database_url else "sqlite",
     }
     json.dump(figures, sys.stdout, indent=2)

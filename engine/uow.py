@@ -42,6 +42,18 @@ def unit_of_work(ctx):
         _writing.reset(token)
 
 
+@contextmanager
+def side_read():
+    """A read on another connection from inside a unit of work (the shared
+    clock's offset): on SQLite it must not ask for the write lock its own
+    unit of work holds."""
+    token = _writing.set(False)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
 def _translate(exc):
     if isinstance(exc, StaleDataError):
         return Conflict("The dossier was changed by someone else; reload and retry.")

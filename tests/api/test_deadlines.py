@@ -84,3 +84,34 @@ def test_clock_control_route_is_absent_by_default(config, demo):
     config.CLOCK_CONTROL = False
     client = create_app(config).test_client()
     assert client.post("/api/v1/admin/clock", json={"advance": "PT1H"}).status_code == 404
+
+
+def test_acceptance_clock_is_shared_and_runs_on(config, demo, admin_ctx):
+    """With clock control and no test clock, the clock is the wall clock moved
+    by an offset kept in the database: a dossier opened after moving it is
+    received at the set instant, on SQLite too (no lock wait on the offset)."""
+    from datetime import datetime
+
+    from api import create_app
+    from engine.catalogue import load_procedure_folder
+
+    from ..conftest import PASSWORDS, PROCESSES
+    load_procedure_folder(admin_ctx, PROCESSES / "business-household")
+    admin_ctx.session.close()
+    config.CLOCK = None
+    client = create_app(config).test_client()
+
+    def login(name):
+        token = client.post("/api/v1/auth/token", json={
+            "username": name, "password": PASSWORDS[name]}).get_json()["access_token"]
+        return {"Authorization": f"Bearer {token}"}
+    moved = client.post("/api/v1/admin/clock", headers=login("admin"),
+                        json={"now": "2026-04-24T16:00:00+07:00"})
+    assert moved.status_code == 200
+    response = client.post("/api/v1/dossiers", headers=login("reception"), json={
+        "procedure": "1.001612", "applicant": {"name": "A"}, "channel": "direct"})
+    assert response.status_code == 201, response.get_json()
+    received = datetime.fromisoformat(response.get_json()["received_at"])
+    assert 0 <= (received - datetime.fromisoformat("2026-04-24T16:00:00+07:00")
+                 ).total_seconds() < 5  # the clock runs on from the set instant
+    assert response.get_json()["due_at"].startswith("2026-05-04T16:00:0")
