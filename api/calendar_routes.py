@@ -1,7 +1,7 @@
 """Routes for the working calendar and its overrides: the year's view for any
 user, and the administrator's days off and make-up working days."""
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from engine import workcalendar
 
@@ -61,6 +61,9 @@ class OverrideOut(Schema):
 
 
 class OverrideKeyIn(Schema):
+    """The date names the override; `kind` and `reason` may come along (API.md)."""
+    class Meta:
+        unknown = EXCLUDE
     day = fields.Date(required=True, data_key="date")
 
 

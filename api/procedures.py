@@ -1,7 +1,7 @@
 """Routes for the procedure catalogue and deploying diagram versions."""
 from flask import Response, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 from engine import procedures
 from engine.errors import BadRequest
@@ -14,8 +14,21 @@ blp = Blueprint("procedures", __name__, description="Procedures and their versio
 
 
 class StatutoryTime(Schema):
-    value = fields.Integer(required=True, validate=validate.Range(min=1, max=3650))
+    value = fields.Integer(required=True, validate=validate.Range(min=1, max=365))
     unit = fields.String(required=True, validate=validate.OneOf(TIME_UNITS))
+
+
+class EscalationIn(Schema):
+    remind_at = fields.Float(validate=validate.Range(min=0, max=1))
+    escalate_after = fields.String(allow_none=True,
+                                   validate=validate.Regexp(r"^\d+(\.\d+)?[dh]$"))
+
+
+class DetailsIn(Schema):
+    """Free catalogue details (fee, documents, online level), plus the ladder."""
+    class Meta:
+        unknown = INCLUDE
+    escalation = fields.Nested(EscalationIn)
 
 
 class ProcedureIn(Schema):
@@ -28,7 +41,7 @@ class ProcedureIn(Schema):
     statutory_time = fields.Nested(StatutoryTime, required=True)
     clock_policy = fields.String(load_default="restart",
                                  validate=validate.OneOf(("restart", "pause")))
-    details = fields.Dict(load_default=dict)
+    details = fields.Nested(DetailsIn, load_default=dict)
 
 
 class VersionSummary(Schema):

@@ -122,4 +122,6 @@ def add_calendar_days(instant: datetime, days: int, cal: WorkCalendar) -> dateti
 def parse_amount(text: str, cal: WorkCalendar) -> timedelta:
     """An allotment such as `2d`, `4h` or `1.5d` as working time."""
     number, unit = float(text[:-1]), text[-1]
+    if unit not in ("d", "h") or number < 0:
+        raise ValueError(f"not an amount of working time like 2d or 4h: {text!r}")
     return cal.day_length * number if unit == "d" else timedelta(hours=number)

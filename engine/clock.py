@@ -51,7 +51,7 @@ class OffsetClock:
         self._offset, self._read_at = None, 0.0
 
     def now(self) -> datetime:
-        if self._offset is None or time.monotonic() - self._read_at > self._refresh:
+        if self._offset is None or time.monotonic() - self._read_at >= self._refresh:
             self._offset, self._read_at = self._read(), time.monotonic()
         return SystemClock().now() + self._offset
 

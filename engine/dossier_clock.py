@@ -6,7 +6,7 @@ from datetime import timedelta
 from . import events, timers
 from .calendar import add_working_time, working_time_between
 from .deadlines import clock_start, statutory_due
-from .errors import Conflict
+from .errors import Conflict, Invalid
 from .workcalendar import calendar_for
 
 ONE_WORKING_DAY = timedelta(hours=8)
@@ -18,11 +18,12 @@ def start(ctx, dossier) -> None:
     procedure = dossier.procedure
     dossier.clock_state, dossier.clock_paused_at = "running", None
     dossier.clock_started_at = clock_start(ctx.now(), cal)
-    _set_due(ctx, dossier, statutory_due(ctx.now(), procedure.statutory_value,
+    _set_due(ctx, dossier, statutory_due(dossier.clock_started_at, procedure.statutory_value,
                                          procedure.statutory_unit, cal))
 
 
 def pause(ctx, dossier) -> None:
+    _require(dossier, "running", "pause")
     cal = calendar_for(ctx.session)
     remaining = max(working_time_between(ctx.now(), dossier.due_at, cal), timedelta())
     dossier.clock_state, dossier.clock_paused_at = "paused", ctx.now()
@@ -34,6 +35,7 @@ def pause(ctx, dossier) -> None:
 
 def resume(ctx, dossier) -> None:
     """Carry on with the working time that was left at the pause."""
+    _require(dossier, "paused", "resume")
     cal = calendar_for(ctx.session)
     remaining = timedelta(seconds=dossier.clock_remaining_seconds or 0)
     dossier.clock_state, dossier.clock_paused_at = "running", None
@@ -44,6 +46,7 @@ def resume(ctx, dossier) -> None:
 
 def extend(ctx, dossier, new_due_at, reason: str) -> None:
     """The one extension: asked at least one working day before the due time."""
+    _require(dossier, "running", "extend")
     if dossier.extended_to is not None:
         raise Conflict("This dossier has already been extended once.")
     left = working_time_between(ctx.now(), dossier.due_at, calendar_for(ctx.session))
@@ -51,7 +54,8 @@ def extend(ctx, dossier, new_due_at, reason: str) -> None:
         raise Conflict("An extension must be asked at least one working day before the "
                        "due time.")
     if new_due_at <= dossier.due_at:
-        raise Conflict("The new appointment must be later than the current due time.")
+        raise Invalid("The new appointment must be later than the current due time.",
+                      [{"field": "new_due_at", "message": "not after the current due time"}])
     dossier.extended_to = new_due_at
     _set_due(ctx, dossier, new_due_at)
     events.record(ctx, "clock.extended", dossier=dossier,
@@ -61,6 +65,11 @@ def extend(ctx, dossier, new_due_at, reason: str) -> None:
 def stop(ctx, dossier) -> None:
     dossier.clock_state = "stopped"
     timers.cancel(ctx.session, dossier, ctx.now(), ["dossier_due"])
+
+
+def _require(dossier, state, verb):
+    if dossier.clock_state != state:
+        raise Conflict(f"Cannot {verb} a clock that is {dossier.clock_state or 'not started'}.")
 
 
 def _set_due(ctx, dossier, due_at) -> None:

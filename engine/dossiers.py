@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import dossier_clock, events, workflow
+from . import dossier_clock, events, timers, workflow
 from .access import load_visible_dossier, require_role, visible_filter
 from .calendar import VN
 from .errors import Conflict, Invalid, NotFound
@@ -92,7 +92,7 @@ def retry(ctx, code, data=None) -> Dossier:
         if not dossier.incident:
             raise Conflict(f"Dossier {code} has no incident to retry.")
         instance = workflow.load(ctx, dossier)
-        reset = instance.retry(data)
+        reset = instance.retry(data) + timers.revive(session, dossier)
         events.record(ctx, "dossier.retried", dossier=dossier,
                       element_id=dossier.incident.get("element_id"),
                       detail={"reset": reset, "data": data or {}})

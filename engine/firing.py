@@ -19,6 +19,17 @@ def fire(ctx, timer, dossier):
     HANDLERS[timer.kind](ctx, timer, dossier)
 
 
+def give_up(ctx, timer, dossier):
+    """A timer that kept failing: the dossier shows an incident to retry."""
+    dossier.incident = {"element_id": timer.element_id, "timer_id": timer.id,
+                        "message": f"{timer.kind} timer failed {timer.attempts} times: "
+                                   f"{timer.last_error}", "at": ctx.now().isoformat()}
+    dossier.status = workflow.INCIDENT
+    workflow.touch(ctx, dossier)
+    events.record(ctx, "timer.failed", dossier=dossier, element_id=timer.element_id,
+                  detail={"timer_id": timer.id, "error": timer.last_error})
+
+
 def _bpmn(ctx, timer, dossier):
     if dossier.status in ("resolved", "new"):
         return
@@ -36,7 +47,8 @@ def _reminder(ctx, timer, dossier):
     if task is None or task.assignee is None:
         return
     notify(ctx, [task.assignee], "task.due_soon", f"'{task.name}' of {dossier.code} is due "
-           f"at {_local(task.due_at)}.", dossier=dossier, task_id=task.id, email=True)
+           f"at {_local(task.due_at)}.", dossier=dossier, task_id=task.id, timer_id=timer.id,
+           email=True)
     events.record(ctx, "task.reminded", dossier=dossier, task_id=task.id,
                   element_id=task.element_id, detail={"assignee": task.assignee.username})
 
@@ -45,7 +57,7 @@ def _step_due(ctx, timer, dossier):
     task = _open_task(dossier, timer)
     if task is not None:
         task.overdue_at = ctx.now()
-        _tell_up_the_tree(ctx, dossier, task, "leader", "task.overdue", "task.overdue",
+        _tell_up_the_tree(ctx, timer, dossier, task, "leader", "task.overdue", "task.overdue",
                           f"'{task.name}' of {dossier.code} is overdue "
                           f"(due {_local(task.due_at)}).")
 
@@ -53,29 +65,34 @@ def _step_due(ctx, timer, dossier):
 def _escalation(ctx, timer, dossier):
     task = _open_task(dossier, timer)
     if task is not None:
-        _tell_up_the_tree(ctx, dossier, task, "supervisor", "task.escalated",
+        _tell_up_the_tree(ctx, timer, dossier, task, "supervisor", "task.escalated",
                           "dossier.escalated", f"'{task.name}' of {dossier.code} is still "
                           f"open, due {_local(task.due_at)}.")
 
 
-def _tell_up_the_tree(ctx, dossier, task, role, notification, event, message):
+def _tell_up_the_tree(ctx, timer, dossier, task, role, notification, event, message):
     """Notify the nearest holders of `role` above the task's groups, and log it."""
-    people = _up_the_tree(ctx.session, task.candidate_groups, role)
-    notify(ctx, people, notification, message, dossier=dossier, task_id=task.id, email=True)
+    people = _up_the_tree(ctx.session, task.candidate_groups or _agency(dossier), role)
+    sent = notify(ctx, people, notification, message, dossier=dossier, task_id=task.id,
+                  timer_id=timer.id, email=True)
     events.record(ctx, event, dossier=dossier, task_id=task.id, element_id=task.element_id,
-                  detail={"notified": _names(people)})
+                  detail={"notified": _names(n.user for n in sent)})
+
+
+def _agency(dossier):
+    return [dossier.procedure.agency.code]
 
 
 def _dossier_due(ctx, timer, dossier):
     if dossier.resolved_at is not None or dossier.clock_state != "running":
         return
     dossier.overdue_at = ctx.now()
-    unit = [dossier.procedure.agency.code]
-    people = (_up_the_tree(ctx.session, unit, "leader")
-              + _up_the_tree(ctx.session, unit, "supervisor"))
-    notify(ctx, people, "dossier.overdue", f"Dossier {dossier.code} passed its due time "
-           f"{_local(dossier.due_at)}.", dossier=dossier, email=True)
-    events.record(ctx, "dossier.overdue", dossier=dossier, detail={"notified": _names(people)})
+    people = (_up_the_tree(ctx.session, _agency(dossier), "leader")
+              + _up_the_tree(ctx.session, _agency(dossier), "supervisor"))
+    sent = notify(ctx, people, "dossier.overdue", f"Dossier {dossier.code} passed its due time "
+                  f"{_local(dossier.due_at)}.", dossier=dossier, timer_id=timer.id, email=True)
+    events.record(ctx, "dossier.overdue", dossier=dossier,
+                  detail={"notified": _names(n.user for n in sent)})
 
 
 def _up_the_tree(session, codes, role):

@@ -22,6 +22,7 @@ MAX_ATTEMPTS = 5
 TIMEOUT_SECONDS = 10
 ERROR_CHARS = 500
 RETRY_AFTER = timedelta(minutes=10)  # a mail server down for a while loses nothing
+SENDING_LEASE = timedelta(minutes=5)
 
 
 class _Outgoing(NamedTuple):
@@ -54,15 +55,20 @@ def deliver_pending(ctx, smtp: dict, limit=50) -> int:
 
 
 def _pending(ctx, limit) -> list[_Outgoing]:
-    rows = ctx.session.scalars(
-        select(Notification).options(selectinload(Notification.dossier))
-        .where(Notification.email_to.is_not(None), Notification.emailed_at.is_(None),
-               Notification.email_attempts < MAX_ATTEMPTS,
-               or_(Notification.email_next_at.is_(None),
-                   Notification.email_next_at <= ctx.now()))
-        .order_by(Notification.at, Notification.id).limit(limit))
-    batch = [_Outgoing(row.id, row.email_to, _subject(row), row.message) for row in rows]
-    ctx.session.rollback()  # hold no transaction open while talking to the mail server
+    """Claim a batch: other schedulers skip it until `SENDING_LEASE` has passed, so
+    one e-mail is sent by one process (again only if that one died sending)."""
+    with unit_of_work(ctx) as session:
+        rows = list(session.scalars(
+            select(Notification).options(selectinload(Notification.dossier))
+            .where(Notification.email_to.is_not(None), Notification.emailed_at.is_(None),
+                   Notification.email_attempts < MAX_ATTEMPTS,
+                   or_(Notification.email_next_at.is_(None),
+                       Notification.email_next_at <= ctx.now()))
+            .order_by(Notification.at, Notification.id).limit(limit)
+            .with_for_update(skip_locked=True, of=Notification)))
+        batch = [_Outgoing(row.id, row.email_to, _subject(row), row.message) for row in rows]
+        for row in rows:
+            row.email_next_at = ctx.now() + SENDING_LEASE
     return batch
 
 

@@ -14,18 +14,19 @@ from .store.people import Unit, User, UserRole
 from .uow import unit_of_work
 
 
-def notify(ctx, users, type_, message, *, dossier=None, task_id=None,
+def notify(ctx, users, type_, message, *, dossier=None, task_id=None, timer_id=None,
            email=False) -> list[Notification]:
     """One notification per distinct active user, returning the new ones.
 
-    A user who already has one of this type for the same dossier and task gets
-    none: escalation rungs may be run again and must not repeat themselves.
+    A user who already has one of this type for the same dossier, task and
+    timer gets none: a rung run again must not repeat itself, while a later
+    rung (a new due time) notifies again.
     """
     targets = {user.id: user for user in users if user.active}
-    already = _already_notified(ctx.session, targets, type_, dossier, task_id)
+    already = _already_notified(ctx.session, targets, type_, dossier, task_id, timer_id)
     now = ctx.now()
     created = [Notification(user=user, type=type_, at=now, dossier=dossier, task_id=task_id,
-                            message=message, email_attempts=0,
+                            timer_id=timer_id, message=message, email_attempts=0,
                             email_to=user.email if email and user.email else None)
                for user_id, user in targets.items() if user_id not in already]
     ctx.session.add_all(created)
@@ -33,13 +34,14 @@ def notify(ctx, users, type_, message, *, dossier=None, task_id=None,
     return created
 
 
-def _already_notified(session, user_ids, type_, dossier, task_id) -> set[int]:
+def _already_notified(session, user_ids, type_, dossier, task_id, timer_id) -> set[int]:
     if not user_ids:
         return set()
     dossier_id = dossier.id if dossier is not None else None
     return set(session.scalars(select(Notification.user_id).where(
         Notification.user_id.in_(list(user_ids)), Notification.type == type_,
-        _same(Notification.dossier_id, dossier_id), _same(Notification.task_id, task_id))))
+        _same(Notification.dossier_id, dossier_id), _same(Notification.task_id, task_id),
+        _same(Notification.timer_id, timer_id))))
 
 
 def _same(column, value):

@@ -81,18 +81,26 @@ def fire_one(ctx, owner, timer_id) -> bool:
             firing.fire(ctx, timer, dossier)
         return True
     except Exception as exc:  # noqa: BLE001 - recorded on the row and retried later
-        _record_failure(ctx, timer_id, exc)
+        _record_failure(ctx, owner, timer_id, exc)
         return False
 
 
-def _record_failure(ctx, timer_id, exc):
+def _record_failure(ctx, owner, timer_id, exc):
+    """Count the attempt and back off, unless the lease passed to someone else;
+    the last attempt puts the dossier into an incident that a leader retries."""
     with unit_of_work(ctx) as session:
-        timer = session.get(Timer, timer_id)
+        dossier_id = session.scalar(select(Timer.dossier_id).where(Timer.id == timer_id))
+        dossier = workflow.lock(session, dossier_id)
+        timer = session.get(Timer, timer_id, populate_existing=True)
+        if timer.lock_owner != owner or timer.fired_at is not None:
+            return
         timer.attempts += 1
         timer.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         timer.lock_owner = None
         # the lease field doubles as "not before": 2, 4, 8 ... seconds, at most an hour
         timer.lock_expires_at = ctx.now() + timedelta(seconds=min(2 ** timer.attempts, 3600))
+        if timer.attempts >= MAX_ATTEMPTS:
+            firing.give_up(ctx, timer, dossier)
 
 
 def heartbeat_age(session, now) -> float | None:

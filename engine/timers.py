@@ -34,6 +34,14 @@ def cancel(session, dossier, now, kinds=None, task_id=None) -> None:
         timer.cancelled_at = now
 
 
+def revive(session, dossier) -> list[str]:
+    """Give timers that ran out of attempts a fresh start (a leader's retry)."""
+    revived = [timer for timer in pending(session, dossier) if timer.attempts > 0]
+    for timer in revived:
+        timer.attempts, timer.lock_owner, timer.lock_expires_at = 0, None, None
+    return [f"timer:{timer.id}" for timer in revived]
+
+
 def project_bpmn(session, dossier, views, now) -> None:
     """Make the unfired `bpmn` rows match the instance's waiting timers."""
     rows = {timer.task_id: timer for timer in pending(session, dossier, ["bpmn"])}

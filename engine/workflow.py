@@ -63,7 +63,8 @@ def advance(ctx, dossier, instance, step=None):
         if step is not None:
             step()
         instance.run()
-        dossier.incident = None
+        if not instance.failed:  # another branch moving on does not clear an incident
+            dossier.incident = None
     except bpmn.ScriptFailed as exc:
         dossier.incident = {"element_id": exc.element_id, "message": exc.message,
                             "at": ctx.now().isoformat()}

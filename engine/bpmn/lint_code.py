@@ -93,12 +93,12 @@ def _timer(timer) -> tuple[list[Problem], list[Problem]]:
         return [Problem(owner, timer.sourceline, f"timer of '{owner}' has no time expression")], []
     expr = definitions[0]
     text = expr.text.strip()
-    warnings = []
+    warnings, problems = [], []
     if ISO_LITERAL.match(text):
         expr.text = f'"{text}"'
         warnings.append(Problem(owner, expr.sourceline,
                                 f"timer of '{owner}': the literal {text} was quoted as a string"))
         if expr.tag == bpmn("timeDate") and "T" in text and not _OFFSET.search(text):
-            warnings.append(Problem(owner, expr.sourceline, f"timer of '{owner}': {text} has no "
-                                    "UTC offset and will be read in the server's time zone"))
-    return _check(expr.text, "eval", expr, owner, "timer"), warnings
+            problems.append(Problem(owner, expr.sourceline, f"timer of '{owner}': {text} has no "
+                                    f"UTC offset; write one, e.g. {text}+07:00"))
+    return problems + _check(expr.text, "eval", expr, owner, "timer"), warnings

@@ -108,6 +108,11 @@ class Instance:
         return task
 
     @property
+    def failed(self) -> bool:
+        """Whether a task is stopped on an error (an incident to retry)."""
+        return bool(self._wf.get_tasks(state=TaskState.ERROR))
+
+    @property
     def completed(self) -> bool:
         return self._wf.is_completed()
 

@@ -14,6 +14,7 @@ class Notification(db.Model):
     at = mapped_column(UTCDateTime, nullable=False)
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
     task_id: Mapped[str | None] = mapped_column(String(36))
+    timer_id: Mapped[int | None] = mapped_column(Integer)  # the rung that sent it
     message: Mapped[str] = mapped_column(Text)
     read_at = mapped_column(UTCDateTime)
     email_to: Mapped[str | None] = mapped_column(String(255))  # None: no e-mail wanted

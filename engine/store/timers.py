@@ -10,14 +10,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Json, UTCDateTime, db
 
+LIVE = "fired_at IS NULL AND cancelled_at IS NULL"
 KINDS = ("bpmn", "reminder", "step_due", "escalation", "dossier_due")
 
 
 class Timer(db.Model):
     __tablename__ = "timer"
     __table_args__ = (
-        Index("ix_timer_due_unfired", "due_at", postgresql_where=text("fired_at IS NULL"),
-              sqlite_where=text("fired_at IS NULL")),
+        # only live rows: the claim's cost follows the due timers, not the history
+        Index("ix_timer_due_unfired", "due_at", postgresql_where=text(LIVE),
+              sqlite_where=text(LIVE)),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))

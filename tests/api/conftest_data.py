@@ -73,3 +73,41 @@ def deploy_timed(designer, code="TIMED.1", duration="PT2S", kind="timeDuration")
                              data=boundary_bpmn(duration, kind), content_type="application/xml")
     assert response.status_code == 201, response.get_json()
     return code
+
+
+def incident_and_timer_bpmn() -> bytes:
+    """Two parallel branches: a script that fails, and a two-second timer
+    before a user task; they join before the end."""
+    return b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_Par"
+    targetNamespace="http://motcua.vn/test">
+  <bpmn:process id="parallel_incident" isExecutable="true">
+    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="SKHDT.DKKD">
+      <bpmn:flowNodeRef>Start_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Split</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>Bad</bpmn:flowNodeRef><bpmn:flowNodeRef>Wait</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>T2</bpmn:flowNodeRef><bpmn:flowNodeRef>Join</bpmn:flowNodeRef>
+      <bpmn:flowNodeRef>End_1</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>
+    <bpmn:startEvent id="Start_1"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:parallelGateway id="Split"><bpmn:incoming>F1</bpmn:incoming>
+      <bpmn:outgoing>F2</bpmn:outgoing><bpmn:outgoing>F3</bpmn:outgoing></bpmn:parallelGateway>
+    <bpmn:scriptTask id="Bad" scriptFormat="python"><bpmn:incoming>F2</bpmn:incoming>
+      <bpmn:outgoing>F4</bpmn:outgoing><bpmn:script>fee = base_fee * 2</bpmn:script>
+    </bpmn:scriptTask>
+    <bpmn:intermediateCatchEvent id="Wait"><bpmn:incoming>F3</bpmn:incoming>
+      <bpmn:outgoing>F5</bpmn:outgoing><bpmn:timerEventDefinition id="TD">
+      <bpmn:timeDuration>PT2S</bpmn:timeDuration></bpmn:timerEventDefinition>
+    </bpmn:intermediateCatchEvent>
+    <bpmn:userTask id="T2" name="Second"><bpmn:incoming>F5</bpmn:incoming>
+      <bpmn:outgoing>F6</bpmn:outgoing></bpmn:userTask>
+    <bpmn:parallelGateway id="Join"><bpmn:incoming>F4</bpmn:incoming>
+      <bpmn:incoming>F6</bpmn:incoming><bpmn:outgoing>F7</bpmn:outgoing></bpmn:parallelGateway>
+    <bpmn:endEvent id="End_1"><bpmn:incoming>F7</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="F1" sourceRef="Start_1" targetRef="Split"/>
+    <bpmn:sequenceFlow id="F2" sourceRef="Split" targetRef="Bad"/>
+    <bpmn:sequenceFlow id="F3" sourceRef="Split" targetRef="Wait"/>
+    <bpmn:sequenceFlow id="F4" sourceRef="Bad" targetRef="Join"/>
+    <bpmn:sequenceFlow id="F5" sourceRef="Wait" targetRef="T2"/>
+    <bpmn:sequenceFlow id="F6" sourceRef="T2" targetRef="Join"/>
+    <bpmn:sequenceFlow id="F7" sourceRef="Join" targetRef="End_1"/>
+  </bpmn:process>
+</bpmn:definitions>"""

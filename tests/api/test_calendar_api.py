@@ -61,7 +61,8 @@ def test_a_make_up_saturday_and_its_removal(demo, login_as, db):
     db.rollback()
     due = add_working_days(FRIDAY_16H, 3, workcalendar.calendar_for(db))
     assert due == datetime(2026, 5, 2, 16, tzinfo=VN)
-    assert admin.delete(OVERRIDES, json={"date": "2026-05-02"}).status_code == 204
+    body = {"date": "2026-05-02", "kind": "working_day", "reason": "làm bù"}  # as API.md
+    assert admin.delete(OVERRIDES, json=body).status_code == 204
     db.rollback()
     due = add_working_days(FRIDAY_16H, 3, workcalendar.calendar_for(db))
     assert due == datetime(2026, 5, 4, 16, tzinfo=VN)

@@ -50,7 +50,8 @@ def test_overdue_step_notifies_leader_then_supervisor(household, login_as, admin
     assert officer.get("/api/v1/tasks?overdue=true").get_json()["total"] == 0
 
     admin.post("/api/v1/admin/clock", json={"now": "2026-04-28T09:01:00+07:00"})
-    assert run_once(admin_ctx) >= 2  # the reminder (Fri 16:30) and the overdue mark
+    # the review's reminder (Fri 16:30) and overdue mark; the fee step's (2h) two as well
+    assert run_once(admin_ctx) == 4
     overdue = officer.get("/api/v1/tasks?scope=mine&overdue=true").get_json()["items"]
     assert [(t["element_id"], t["overdue_at"]) for t in overdue] == [
         ("Task_Review", "2026-04-28T09:01:00.000+07:00")]
@@ -115,3 +116,18 @@ def test_acceptance_clock_is_shared_and_runs_on(config, demo, admin_ctx):
     assert 0 <= (received - datetime.fromisoformat("2026-04-24T16:00:00+07:00")
                  ).total_seconds() < 5  # the clock runs on from the set instant
     assert response.get_json()["due_at"].startswith("2026-05-04T16:00:0")
+
+
+def test_two_processes_share_the_moved_clock_at_once(config, migrated):
+    """Each worker process builds its own clock; moving one moves the others."""
+    from datetime import datetime
+
+    from api import create_app
+    from api.setup import make_clock
+    config.CLOCK = None
+    app = create_app(config)
+    worker_a, worker_b = make_clock(app, config), make_clock(app, config)
+    worker_b.now()  # b has read the offset once already
+    worker_a.set(datetime.fromisoformat("2030-01-02T08:00:00+07:00"))
+    assert abs((worker_b.now() - datetime.fromisoformat("2030-01-02T08:00:00+07:00"))
+               .total_seconds()) < 5

@@ -126,3 +126,15 @@ def test_procedure_input_errors(designer):
     assert designer.get("/api/v1/procedures/NOPE").status_code == 404
     assert designer.post("/api/v1/procedures/TEST.1/versions", data=b"{}",
                          content_type="application/json").status_code == 400
+
+
+def test_escalation_policy_is_validated(designer):
+    bad = {**PROC, "code": "TEST.3", "details": {"fee": 0, "escalation": {
+        "remind_at": 2, "escalate_after": "PT1H"}}}
+    fields = {e["field"] for e in _problems(designer.post("/api/v1/procedures", json=bad))}
+    assert fields == {"details.escalation.remind_at", "details.escalation.escalate_after"}
+    good = {**PROC, "code": "TEST.4", "details": {"fee": 0, "escalation": {
+        "remind_at": 0.5, "escalate_after": "2h"}}}
+    response = designer.post("/api/v1/procedures", json=good)
+    assert response.status_code == 201
+    assert response.get_json()["details"] == good["details"]

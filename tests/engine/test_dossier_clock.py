@@ -75,3 +75,16 @@ def test_extension_too_late_is_refused(dossier, admin_ctx, clock):
         _run(admin_ctx, dossier_clock.extend, dossier, at(5, 12, 17), "later")
     admin_ctx.session.rollback()
     assert admin_ctx.session.get(type(dossier), dossier.id).due_at == at(5, 7, 9)
+
+
+def test_clock_changes_need_the_right_state(dossier, admin_ctx, clock):
+    from engine.errors import Invalid
+    with pytest.raises(Conflict, match="running"):
+        _run(admin_ctx, dossier_clock.resume, dossier)
+    with pytest.raises(Invalid):
+        _run(admin_ctx, dossier_clock.extend, dossier, at(5, 5, 9), "earlier than due")
+    paused = _run(admin_ctx, dossier_clock.pause, dossier)
+    with pytest.raises(Conflict, match="paused"):
+        _run(admin_ctx, dossier_clock.pause, paused)
+    with pytest.raises(Conflict, match="paused"):
+        _run(admin_ctx, dossier_clock.extend, paused, at(5, 20, 17), "while paused")

@@ -1,5 +1,7 @@
 """Notifying users (one row per active user, never twice) and the SMTP outbox."""
+import asyncio
 import socket
+import threading
 from datetime import timedelta
 from email import message_from_bytes, policy
 
@@ -105,7 +107,7 @@ class Inbox:
     """An aiosmtpd handler that keeps what it receives and refuses 'refused@' addresses."""
 
     def __init__(self):
-        self.received = []
+        self.received, self.delay = [], 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("refused@"):
@@ -114,6 +116,7 @@ class Inbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(self.delay)  # a slow server widens any race between senders
         self.received.append((envelope.rcpt_tos,
                               message_from_bytes(envelope.content, policy=policy.default)))
         return "250 OK"
@@ -193,3 +196,23 @@ def test_without_a_host_mail_is_off(demo, admin_ctx, db):
     assert mail.deliver_pending(admin_ctx, {}) == 0
     [row] = _rows(db)
     assert (row.email_attempts, row.emailed_at, row.email_error) == (0, None, None)
+
+
+def test_two_schedulers_send_one_mail_once(demo, admin_ctx, db, inbox):
+    from sqlalchemy.orm import Session
+    _update_user(admin_ctx, "leader", email="lanh.dao@example.vn")
+    _notify(admin_ctx, ["leader"], email=True)
+    inbox.delay, barrier, sent = 0.3, threading.Barrier(2), []
+
+    def send():
+        with Session(bind=db.get_bind()) as session:
+            ctx = Ctx(session, admin_ctx.clock, admin_ctx.actor)
+            barrier.wait()
+            sent.append(mail.deliver_pending(ctx, inbox.smtp))
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(sent) == [0, 1] and len(inbox.received) == 1

@@ -111,10 +111,14 @@ def test_timer_literals_are_quoted_with_a_warning(bpmn_doc, kind, literal):
     assert literal.encode() in xml  # ... while the upload itself is untouched
 
 
-def test_timer_date_without_offset_warns_about_the_time_zone(bpmn_doc):
+def test_timer_date_without_offset_is_refused(bpmn_doc):
+    """A naive date would be read in the server's zone, not the agency's."""
     xml = bpmn_doc(TIMER.format(definition="<bpmn:timeDate>2026-05-04T17:00:00</bpmn:timeDate>"))
-    messages = [w.message for w in compile_diagram(xml).warnings]
-    assert any("no UTC offset" in m for m in messages)
+    [problem] = problems(xml)
+    assert problem.element_id == "Wait" and "no UTC offset" in problem.message
+    with_offset = TIMER.format(definition="<bpmn:timeDate>2026-05-04T17:00:00+07:00"
+                                          "</bpmn:timeDate>")
+    assert compile_diagram(bpmn_doc(with_offset)).warnings
 
 
 def test_timer_expressions_are_left_alone(bpmn_doc):

@@ -40,6 +40,7 @@ def upgrade():
     sa.Column('at', engine.store.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=True),
     sa.Column('task_id', sa.String(length=36), nullable=True),
+    sa.Column('timer_id', sa.Integer(), nullable=True),
     sa.Column('message', sa.Text(), nullable=False),
     sa.Column('read_at', engine.store.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('email_to', sa.String(length=255), nullable=True),
@@ -73,7 +74,7 @@ def upgrade():
     )
     with op.batch_alter_table('timer', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_timer_dossier_id'), ['dossier_id'], unique=False)
-        batch_op.create_index('ix_timer_due_unfired', ['due_at'], unique=False, postgresql_where=sa.text('fired_at IS NULL'), sqlite_where=sa.text('fired_at IS NULL'))
+        batch_op.create_index('ix_timer_due_unfired', ['due_at'], unique=False, postgresql_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'), sqlite_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'))
 
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.add_column(sa.Column('clock_state', sa.String(length=16), nullable=True))
@@ -109,7 +110,7 @@ def downgrade():
         batch_op.drop_column('clock_state')
 
     with op.batch_alter_table('timer', schema=None) as batch_op:
-        batch_op.drop_index('ix_timer_due_unfired', postgresql_where=sa.text('fired_at IS NULL'), sqlite_where=sa.text('fired_at IS NULL'))
+        batch_op.drop_index('ix_timer_due_unfired', postgresql_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'), sqlite_where=sa.text('fired_at IS NULL AND cancelled_at IS NULL'))
         batch_op.drop_index(batch_op.f('ix_timer_dossier_id'))
 
     op.drop_table('timer')
