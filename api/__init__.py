@@ -25,7 +25,8 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__, static_folder=str(WEB / "static"),
                 template_folder=str(WEB / "templates"))
     app.config.from_object(config)
-    app.config["MAX_CONTENT_LENGTH"] = config.MAX_DIAGRAM_BYTES * 4
+    app.config["MAX_CONTENT_LENGTH"] = max(config.MAX_DIAGRAM_BYTES,
+                                           config.MAX_DOCUMENT_BYTES) * 2
     register_database(app, db)
     app.extensions["motcua.clock"] = make_clock(app, config)
     bpmn.use_clock(app.extensions["motcua.clock"])
@@ -44,8 +45,10 @@ def create_app(config=None) -> Flask:
 
 
 def _register_blueprints(app):
-    from . import calendar_routes, dossiers, notifications, people, procedures, tasks
-    for module in (people, procedures, dossiers, tasks, calendar_routes, notifications):
+    from . import (calendar_routes, documents, dossiers, lifecycle, notifications, people,
+                   procedures, slips, tasks)
+    for module in (people, procedures, dossiers, lifecycle, documents, slips, tasks,
+                   calendar_routes, notifications):
         rest.register_blueprint(module.blp, url_prefix="/api/v1")
     if app.config["CLOCK_CONTROL"]:
         from . import admin

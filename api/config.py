@@ -18,6 +18,9 @@ class Config:
     TOKEN_TTL_SECONDS = 8 * 3600
     MAX_DIAGRAM_BYTES = 2_000_000
     MAX_JSON_BYTES = 1_000_000
+    MAX_DOCUMENT_BYTES = 10_000_000
+    DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
+    LATE_SUPPLEMENT = "refuse"  # or "flag": a supplement request past 3 working days
     CLOCK_CONTROL = False
     AUTO_MIGRATE = True
     PASSWORD_HASH_METHOD = "scrypt"
@@ -94,11 +97,13 @@ def from_env(environ=os.environ) -> Config:
     config.ADMIN_PASSWORD = environ.get("MOTCUA_ADMIN_PASSWORD") or None
     config.CLOCK_CONTROL = _flag(environ.get("MOTCUA_CLOCK_CONTROL"))
     for name, cast in (("TOKEN_TTL_SECONDS", int), ("TIMER_LEASE_SECONDS", int),
-                       ("TIMER_BATCH", int),
+                       ("TIMER_BATCH", int), ("MAX_DOCUMENT_BYTES", int),
                        ("SCHEDULER_TICK_SECONDS", float), ("SMTP_HOST", str),
                        ("SMTP_PORT", int), ("SMTP_FROM", str), ("SMTP_USER", str),
                        ("SMTP_PASSWORD", str)):
         if environ.get(f"MOTCUA_{name}"):
             setattr(config, name, cast(environ[f"MOTCUA_{name}"]))
     config.SMTP_STARTTLS = _flag(environ.get("MOTCUA_SMTP_STARTTLS"))
+    if environ.get("MOTCUA_LATE_SUPPLEMENT") in ("refuse", "flag"):
+        config.LATE_SUPPLEMENT = environ["MOTCUA_LATE_SUPPLEMENT"]
     return config.finalize()
