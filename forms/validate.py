@@ -83,6 +83,8 @@ def _field(component):
     required = bool((component.get("validate") or {}).get("required"))
     options = dict(required=required, validate=_checks(component), allow_none=not required)
     if kind in ("textfield", "textarea"):
+        if required:  # form-js sends "" for an empty field: that is not an answer
+            options["validate"] = [validate.Length(min=1), *options["validate"]]
         return fields.String(**options)
     if kind == "number":
         return Numeric(**options)

@@ -95,3 +95,11 @@ def test_failing_command_leaves_no_trace(household, login_as, monkeypatch):
     assert reception.get("/api/v1/dossiers").get_json()["total"] == 1
     response = reception.post("/api/v1/dossiers", json=new)
     assert response.get_json()["code"].endswith("-0002")  # the failed open used no number
+
+
+def test_required_text_may_not_be_empty(household, login_as):
+    reception, code, task = _claimed_check(household, login_as)
+    response = reception.post(f"/api/v1/tasks/{task['id']}/complete",
+                              json={"data": {**CHECK, "business_name": ""}})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.get_json()["errors"]] == ["business_name"]

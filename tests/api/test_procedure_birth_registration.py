@@ -1,0 +1,72 @@
+"""Đăng ký khai sinh (processes/birth-registration) over the API: a walk-in
+dossier at the Phú Hội ward desk, checked and entered in the register by the
+civil status officer, signed by the chairman, due one working day after
+reception."""
+from datetime import timedelta
+
+import pytest
+
+from .walk import Walk, deploy
+
+DESK, OFFICER, CHAIRMAN = "phuhoi_desk", "phuhoi_hotich", "phuhoi_chutich"
+RECEPTION = {
+    "child_name": "Nguyễn Minh Khang", "child_dob": "2026-04-20", "child_sex": "male",
+    "child_ethnicity": "Kinh", "child_nationality": "Việt Nam",
+    "birth_place": "Bệnh viện Trung ương Huế", "mother_name": "Trần Thị Hoa",
+    "father_name": "Nguyễn Văn An", "requester_name": "Nguyễn Văn An",
+    "requester_id_number": "046090012345", "requester_relation": "father"}
+VERIFY = {"register_book": "01/2026", "register_number": 118,
+          "child_personal_id": "046226000118", "verification_note": "Đủ điều kiện"}
+SIGN = {"decision": "approve"}
+# 1 working day from Fri 24 Apr 09:00: 6.5 h that Friday, Mon 27 Apr (Hùng Kings)
+# is a day off, so the last 1.5 h fall on Tue 28 Apr, 07:30-09:00.
+DUE = "2026-04-28T09:00:00.000+07:00"
+
+
+@pytest.fixture
+def birth(demo, admin_ctx):
+    return deploy(admin_ctx, "birth-registration")
+
+
+def test_walk_in_birth_registration_is_resolved_in_three_steps(birth, login_as, clock):
+    walk = Walk(login_as, birth, DESK)
+    opened = walk.opened
+    assert opened["code"] == "000.21.33.H22-260424-0001"  # the ward's agency code
+    assert (opened["status"], opened["national_status"]) == ("received", 2)
+    assert opened["receiving_unit"] == "UBND.PHUHOI.MC" and opened["channel"] == "direct"
+    assert opened["due_at"] == DUE
+    assert walk.open_steps(DESK) == ["Task_Receive"]
+    assert walk.task("Task_Receive", DESK, "UBND.PHUHOI.MC")["due_at"] == \
+        "2026-04-24T10:00:00.000+07:00"  # allotment 1h
+
+    clock.advance(timedelta(minutes=20))
+    assert walk.step("Task_Receive", DESK, "UBND.PHUHOI.MC", RECEPTION) == ["Task_Verify"]
+    assert walk.read(OFFICER)["national_status"] == 4
+    clock.advance(timedelta(hours=2))
+    assert walk.step("Task_Verify", OFFICER, "UBND.PHUHOI.TP", VERIFY) == ["Task_Sign"]
+    during = walk.read(CHAIRMAN)
+    assert (during["status"], during["national_status"]) == ("processing", 4)
+    clock.advance(timedelta(hours=4))  # Fri 15:20
+    assert walk.step("Task_Sign", CHAIRMAN, "UBND.PHUHOI.LD", SIGN) == []
+
+    final = walk.read(CHAIRMAN)
+    assert (final["status"], final["national_status"]) == ("resolved", 9)
+    assert final["due_at"] == DUE
+    assert final["resolved_at"] == "2026-04-24T15:20:00.000+07:00"
+    assert final["data"]["child_name"] == "Nguyễn Minh Khang"
+    assert final["data"]["child_personal_id"] == "046226000118"
+    assert final["data"]["decision"] == "approve"
+    assert walk.task_events(CHAIRMAN) == walk.expected_task_events() == [
+        ("task.claimed", "Task_Receive", DESK), ("task.completed", "Task_Receive", DESK),
+        ("task.claimed", "Task_Verify", OFFICER), ("task.completed", "Task_Verify", OFFICER),
+        ("task.claimed", "Task_Sign", CHAIRMAN), ("task.completed", "Task_Sign", CHAIRMAN)]
+    history = walk.history(DESK)
+    assert history[0]["type"] == "dossier.received" and history[-1]["type"] == "dossier.resolved"
+
+
+def test_a_requester_id_that_is_not_twelve_digits_is_refused(birth, login_as):
+    walk = Walk(login_as, birth, DESK)
+    bad = {**RECEPTION, "requester_id_number": "04609001234"}  # 11 digits
+    assert walk.refused("Task_Receive", DESK, "UBND.PHUHOI.MC", bad) == ["requester_id_number"]
+    assert walk.task_events(DESK) == [("task.claimed", "Task_Receive", DESK)]
+    assert walk.step("Task_Receive", DESK, "UBND.PHUHOI.MC", RECEPTION) == ["Task_Verify"]

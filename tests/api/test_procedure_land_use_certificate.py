@@ -1,0 +1,84 @@
+"""Cấp Giấy chứng nhận quyền sử dụng đất lần đầu (processes/land-use-certificate)
+over the API: reception at the provincial centre, review at the land
+registration office, then three consultations in parallel, each in its own
+lane with its own allotment (tax department, the ward, the office's survey),
+joined before the board of the Department of Natural Resources signs."""
+from datetime import datetime
+
+import pytest
+
+from engine.calendar import VN
+
+from .walk import Walk, deploy
+
+DESK, REGISTRY, LEADER = "reception", "tnmt_officer", "tnmt_leader"
+TAX, WARD = "thue_officer", "phuhoi_diachinh"
+RECEPTION = {
+    "land_user_name": "Hoàng Thị Mai", "land_user_id_number": "046170009876",
+    "parcel_address": "Kiệt 7 Nguyễn Huệ, phường Phú Hội, Huế", "parcel_no": "215",
+    "map_sheet_no": "9", "declared_area": 156.4, "land_use_purpose": "ODT",
+    "declared_origin": "inherited", "used_since": "1992-06-01"}
+REVIEW = {"review_result": "eligible", "review_note": "Đủ điều kiện, lấy ý kiến"}
+TAXED = {"tax_notice_no": "1234/TB-CT", "land_levy": 0, "registration_fee": 780000,
+         "tax_note": "Đất sử dụng ổn định trước 15/10/1993, không thu tiền sử dụng đất"}
+SURVEY = {"survey_extract_no": "TD-0456/2026", "measured_area": 154.9}
+ORIGIN = {"origin_confirmed": "confirmed", "dispute_free": True, "planning_compliant": True,
+          "origin_note": "Sử dụng ổn định từ năm 1992, nhận thừa kế từ cha"}
+SIGNED = {"decision": "approve", "certificate_serial": "DA 01234567"}
+# 30 working days from Fri 24 Apr 09:00 (27 Apr, 30 Apr, 1 May off): Wed 10 Jun 09:00.
+DUE = "2026-06-10T09:00:00.000+07:00"
+CONSULTATIONS = ["Task_Origin", "Task_Survey", "Task_Tax"]
+
+
+@pytest.fixture
+def land(demo, admin_ctx):
+    return deploy(admin_ctx, "land-use-certificate")
+
+
+def test_walk_in_first_certificate_with_three_parallel_consultations(land, login_as, clock):
+    walk = Walk(login_as, land, DESK)
+    opened = walk.opened
+    assert opened["code"] == "000.00.01.H22-260424-0001"
+    assert (opened["status"], opened["national_status"]) == ("received", 2)
+    assert opened["due_at"] == DUE
+
+    assert walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION) == ["Task_Review"]
+    assert walk.read(REGISTRY)["national_status"] == 4
+    clock.set(datetime(2026, 4, 28, 9, 0, tzinfo=VN))
+    assert walk.step("Task_Review", REGISTRY, "STNMT.VPDK", REVIEW) == CONSULTATIONS
+
+    # each consultation has its own unit and allotment, counted from Tue 28 Apr 09:00
+    dues = {"Task_Tax": ("CT", TAX, "2026-05-07T09:00:00.000+07:00"),  # 5d
+            "Task_Survey": ("STNMT.VPDK", REGISTRY, "2026-05-12T09:00:00.000+07:00"),  # 8d
+            "Task_Origin": ("UBND.PHUHOI.DC", WARD, "2026-05-14T09:00:00.000+07:00")}  # 10d
+    for element_id, (group, username, due) in dues.items():
+        assert walk.task(element_id, username, group)["due_at"] == due
+
+    assert walk.step("Task_Tax", TAX, "CT", TAXED) == ["Task_Origin", "Task_Survey"]
+    assert walk.read(TAX)["national_status"] == 4
+    clock.set(datetime(2026, 5, 6, 14, 0, tzinfo=VN))
+    assert walk.step("Task_Survey", REGISTRY, "STNMT.VPDK", SURVEY) == ["Task_Origin"]
+    during = walk.read(WARD)
+    assert (during["status"], during["national_status"]) == ("processing", 4)
+    assert walk.step("Task_Origin", WARD, "UBND.PHUHOI.DC", ORIGIN) == ["Task_Sign"]
+    clock.set(datetime(2026, 5, 11, 10, 0, tzinfo=VN))
+    assert walk.step("Task_Sign", LEADER, "STNMT.LD", SIGNED) == []
+
+    final = walk.read(LEADER)
+    assert (final["status"], final["national_status"]) == ("resolved", 9)
+    assert final["due_at"] == DUE
+    assert final["resolved_at"] == "2026-05-11T10:00:00.000+07:00"
+    data = final["data"]  # every branch's answers are joined in the dossier
+    assert (data["registration_fee"], data["measured_area"], data["origin_confirmed"]) == \
+        (780000, 154.9, "confirmed")
+    assert walk.task_events(LEADER) == walk.expected_task_events()
+    assert [step for step, _ in walk.steps] == [
+        "Task_Receive", "Task_Review", "Task_Tax", "Task_Survey", "Task_Origin", "Task_Sign"]
+
+
+def test_an_unknown_land_use_purpose_is_refused(land, login_as):
+    walk = Walk(login_as, land, DESK)
+    bad = {**RECEPTION, "land_use_purpose": "XYZ"}
+    assert walk.refused("Task_Receive", DESK, "TTPVHCC", bad) == ["land_use_purpose"]
+    assert walk.read(DESK)["national_status"] == 2
+    assert walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION) == ["Task_Review"]

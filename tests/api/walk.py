@@ -1,0 +1,87 @@
+"""Walking one dossier through a shipped procedure, over the API only.
+
+Shared by `tests/api/test_procedure_*.py`: `deploy` a folder of `processes/`,
+open a walk-in dossier at a desk with `Walk`, then for each step find the task
+among the dossier's open tasks, claim it and complete it as a user of its
+lane's unit. The walk keeps who did which step, to check the dossier's history.
+"""
+import json
+
+from engine.catalogue import load_procedure_folder
+
+from ..conftest import PROCESSES
+from .helpers import claim_and_complete, open_dossier
+
+
+def deploy(admin_ctx, folder_name: str) -> str:
+    """Deploy `processes/<folder_name>`; returns the procedure code."""
+    folder = PROCESSES / folder_name
+    assert "deployed version 1" in load_procedure_folder(admin_ctx, folder)
+    admin_ctx.session.close()
+    return json.loads((folder / "procedure.json").read_text(encoding="utf-8"))["code"]
+
+
+class Walk:
+    """One walk-in dossier, opened by `desk_user`, and the steps done on it."""
+
+    def __init__(self, login_as, procedure: str, desk_user: str, data=None):
+        self._login_as, self._callers = login_as, {}
+        self.steps = []  # (element_id, username) in the order they were completed
+        self.opened = open_dossier(self.caller(desk_user), procedure, data, channel="direct")
+        self.code = self.opened["code"]
+
+    def caller(self, username: str):
+        if username not in self._callers:
+            self._callers[username] = self._login_as(username)
+        return self._callers[username]
+
+    def read(self, username: str) -> dict:
+        """The dossier as `username` sees it."""
+        response = self.caller(username).get(f"/api/v1/dossiers/{self.code}")
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def open_steps(self, username: str) -> list[str]:
+        return sorted(task["element_id"] for task in self.read(username)["tasks"])
+
+    def task(self, element_id: str, username: str, group: str) -> dict:
+        """The open task of `element_id` in the dossier; its only candidate is `group`."""
+        tasks = [t for t in self.read(username)["tasks"] if t["element_id"] == element_id]
+        assert tasks, f"{element_id} is not open: {self.open_steps(username)}"
+        assert tasks[0]["candidate_groups"] == [group], tasks[0]
+        return tasks[0]
+
+    def step(self, element_id: str, username: str, group: str, data: dict) -> list[str]:
+        """Claim and complete a step as `username`; returns the steps open after it."""
+        task = self.task(element_id, username, group)
+        result = claim_and_complete(self.caller(username), task["id"], data)
+        self.steps.append((element_id, username))
+        return sorted(t["element_id"] for t in result["tasks"])
+
+    def refused(self, element_id: str, username: str, group: str, data: dict) -> list[str]:
+        """Claim a step and submit invalid data: a 422 that changes nothing in the
+        dossier. Returns the fields the error names."""
+        task = self.task(element_id, username, group)
+        caller = self.caller(username)
+        assert caller.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 200
+        before = self.read(username)
+        response = caller.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+        assert response.status_code == 422, response.get_json()
+        assert response.mimetype == "application/problem+json"
+        assert self.read(username) == before
+        return [error["field"] for error in response.get_json()["errors"]]
+
+    def history(self, username: str) -> list[dict]:
+        response = self.caller(username).get(f"/api/v1/dossiers/{self.code}/history")
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+
+    def task_events(self, username: str) -> list[tuple]:
+        """(type, element_id, actor) of every claim and completion in the history."""
+        return [(e["type"], e["element_id"], e["actor"]) for e in self.history(username)
+                if e["type"] in ("task.claimed", "task.completed")]
+
+    def expected_task_events(self) -> list[tuple]:
+        """What `task_events` should be for the steps this walk did."""
+        return [event for element_id, username in self.steps for event in (
+            ("task.claimed", element_id, username), ("task.completed", element_id, username))]
