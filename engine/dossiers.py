@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import dossier_clock, events, timers, workflow
+from . import dossier_clock, events, projection, timers, workflow
 from .access import load_visible_dossier, require_role, visible_filter
 from .calendar import VN
 from .errors import Conflict, Invalid, NotFound
@@ -36,13 +36,15 @@ def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=N
         session.add(dossier)
         session.flush()
         if channel == "online":
+            projection.sync_parties(session, dossier)
             events.record(ctx, "dossier.submitted", dossier=dossier, detail={"channel": channel})
         else:
-            _receive(ctx, dossier)
+            receive_now(ctx, dossier)
     return dossier
 
 
-def _receive(ctx, dossier):
+def receive_now(ctx, dossier):
+    """Receive a dossier inside the caller's unit of work: clock, workflow, event."""
     dossier.received_at = ctx.now()
     dossier_clock.start(ctx, dossier)
     events.record(ctx, "dossier.received", dossier=dossier,

@@ -31,8 +31,8 @@ def give_up(ctx, timer, dossier):
 
 
 def _bpmn(ctx, timer, dossier):
-    if dossier.status in ("resolved", "new"):
-        return
+    if dossier.status not in ("received", "processing", "supplement", "incident"):
+        return  # closed or not yet received
     events.record(ctx, "timer.fired", dossier=dossier, element_id=timer.element_id,
                   detail={"timer_id": timer.id, "due_at": timer.due_at.isoformat()})
     workflow.advance(ctx, dossier, workflow.load(ctx, dossier))

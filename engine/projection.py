@@ -27,7 +27,7 @@ def sync(ctx, dossier, ready, waiting_timers):
     for view in ready:
         if view.id not in known:
             _open_task(ctx, dossier, view, specs.get(view.element_id, {}))
-    _sync_parties(ctx.session, dossier)
+    sync_parties(ctx.session, dossier)
     timers.project_bpmn(ctx.session, dossier, waiting_timers, ctx.now())
 
 
@@ -51,7 +51,8 @@ def _open_task(ctx, dossier, view, spec):
                           "due_at": task.due_at.isoformat() if task.due_at else None})
 
 
-def _sync_parties(session, dossier):
+def sync_parties(session, dossier):
+    """Who may see the dossier: receiving unit, competent unit, task candidates."""
     wanted = {dossier.receiving_unit.code, dossier.procedure.agency.code}
     for task in dossier.tasks:
         wanted.update(task.candidate_groups)

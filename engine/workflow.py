@@ -85,7 +85,8 @@ def save(ctx, dossier, instance):
         dossier.resolved_at = ctx.now()
         dossier_clock.stop(ctx, dossier)
         events.record(ctx, "dossier.resolved", dossier=dossier)
-    elif not instance.completed:
+    elif not instance.completed and dossier.status in (RECEIVED, PROCESSING, INCIDENT, "new"):
+        # supplement, withdrawn, stopped and the like are the life cycle's to change
         dossier.status = INCIDENT if dossier.incident else _open_status(dossier)
         dossier.national_status = 2 if _none_completed(dossier) else 4
 

@@ -68,6 +68,7 @@ def test_walk_in_permit_with_one_supplement_round(permit, login_as, clock):
 
     final = walk.read(LEADER)
     assert (final["status"], final["national_status"]) == ("resolved", 9)
+    walk.deliver(DESK, "post")
     assert final["due_at"] == DUE  # a supplement step of the diagram does not move the clock
     assert final["data"]["permit_number"] == "245/GPXD"
     assert final["data"]["supplement_notice_no"] == "15/PYCBS"

@@ -52,6 +52,7 @@ def test_walk_in_judicial_record_with_police_consulted_in_parallel(record, login
 
     final = walk.read(LEADER)
     assert (final["status"], final["national_status"]) == ("resolved", 9)
+    walk.deliver(DESK, "post")
     assert final["due_at"] == DUE
     assert final["resolved_at"] == "2026-05-04T08:00:00.000+07:00"
     assert (final["data"]["police_result"], final["data"]["registry_result"]) == \

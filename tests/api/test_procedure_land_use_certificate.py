@@ -66,6 +66,7 @@ def test_walk_in_first_certificate_with_three_parallel_consultations(land, login
 
     final = walk.read(LEADER)
     assert (final["status"], final["national_status"]) == ("resolved", 9)
+    walk.deliver(DESK, "post")
     assert final["due_at"] == DUE
     assert final["resolved_at"] == "2026-05-11T10:00:00.000+07:00"
     data = final["data"]  # every branch's answers are joined in the dossier

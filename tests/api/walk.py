@@ -41,6 +41,15 @@ class Walk:
         assert response.status_code == 200, response.get_json()
         return response.get_json()
 
+    def deliver(self, username: str, channel: str = "desk") -> dict:
+        """Hand the result back (national status 10, "result delivered")."""
+        response = self.caller(username).post(f"/api/v1/dossiers/{self.code}/return",
+                                              json={"channel": channel})
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        assert (body["status"], body["national_status"]) == ("returned", 10)
+        return body
+
     def open_steps(self, username: str) -> list[str]:
         return sorted(task["element_id"] for task in self.read(username)["tasks"])
 
