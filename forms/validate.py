@@ -15,6 +15,14 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate
 VALUE_TYPES = {"radio", "select"}
 LIST_TYPES = {"checklist", "taglist"}
 PHONE = r"^(\+84|0)\d{9,10}$"
+# Vietnamese data, named in a field's `validate.validationType` (form-js keeps
+# unknown types; the browser checks email and phone, the server all of them)
+VN_TYPES = {
+    "citizen_id": (r"^\d{12}$", "Not a 12-digit citizen identity number."),
+    "vn_phone": (r"^(\+84|0)(3|5|7|8|9)\d{8}$", "Not a Vietnamese mobile number."),
+    "agency_code": (r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$",
+                    "Not an agency identifier code such as 000.00.01.H22."),
+}
 
 
 class FormDataInvalid(ValueError):
@@ -73,6 +81,9 @@ def _checks(component) -> list:
         checks.append(validate.Email())
     if rules.get("validationType") == "phone":
         checks.append(validate.Regexp(PHONE, error="Not a valid phone number."))
+    if rules.get("validationType") in VN_TYPES:
+        pattern, error = VN_TYPES[rules["validationType"]]
+        checks.append(validate.Regexp(pattern, error=error))
     if "min" in rules or "max" in rules:
         checks.append(validate.Range(min=rules.get("min"), max=rules.get("max")))
     return checks
