@@ -11,7 +11,7 @@ from flask import current_app, request
 from engine.errors import BadRequest, DomainError, TooLarge
 
 UPLOAD_TYPES = {"application/xml", "text/xml", "application/bpmn+xml", "multipart/form-data"}
-UPLOAD_ENDPOINTS = {"procedures.deploy"}
+UPLOAD_ENDPOINTS = {"procedures.deploy", "documents.upload_document"}
 
 
 class UnsupportedMediaType(DomainError):

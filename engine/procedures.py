@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from forms import FormDefinitionError, parse_definition
 
-from . import bpmn, events
+from . import allotments, bpmn, events
 from .access import require_role
 from .errors import Conflict, Invalid, NotFound, TooLarge
 from .queries import paginate
@@ -82,6 +82,9 @@ def deploy_version(ctx, code, xml: bytes, uploaded_forms=(), max_bytes=2_000_000
     with unit_of_work(ctx) as session:
         procedure = get_procedure(session, code)
         _check_tasks(session, diagram, {**latest_forms(session, procedure), **new_forms})
+        too_long = allotments.problem(diagram, procedure)
+        if too_long:
+            raise Invalid("The steps' allotments exceed the statutory time.", [too_long])
         number = (session.scalar(select(func.max(ProcedureVersion.number))
                                  .where(ProcedureVersion.procedure_id == procedure.id)) or 0) + 1
         version = ProcedureVersion(

@@ -38,6 +38,7 @@ def compile_diagram(xml_bytes: bytes, *, max_bytes: int = 2_000_000) -> Compiled
         user_tasks=extract.user_tasks(processes),
         lanes=lanes,
         warnings=tuple(_by_line(warnings + lane_warnings)),
+        flows=extract.flows(processes),
     )
 
 

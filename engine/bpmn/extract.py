@@ -43,6 +43,17 @@ def lanes_and_warnings(processes) -> tuple[tuple[str, ...], list[Problem]]:
     return tuple(names), warnings
 
 
+def flows(processes) -> tuple[tuple[str, str], ...]:
+    """Sequence flows, and each boundary event hanging off its activity."""
+    found = []
+    for process in processes:
+        found += [(flow.get("sourceRef"), flow.get("targetRef"))
+                  for flow in process.iter(bpmn("sequenceFlow"))]
+        found += [(event.get("attachedToRef"), event.get("id"))
+                  for event in process.iter(bpmn("boundaryEvent"))]
+    return tuple(found)
+
+
 def user_tasks(processes) -> tuple[UserTaskSpec, ...]:
     lanes = lane_map(processes)
     found = []

@@ -44,6 +44,8 @@ class CompiledDiagram:
     user_tasks: tuple[UserTaskSpec, ...]
     lanes: tuple[str, ...]
     warnings: tuple[Problem, ...]
+    # (source, target) of every sequence flow, and (activity, boundary event)
+    flows: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -138,3 +138,17 @@ def test_escalation_policy_is_validated(designer):
     response = designer.post("/api/v1/procedures", json=good)
     assert response.status_code == 201
     assert response.get_json()["details"] == good["details"]
+
+
+def test_allotments_must_fit_the_statutory_time(designer, login_as):
+    designer.post("/api/v1/procedures", json={**PROC, "code": "TEST.5",
+                                              "statutory_time": {"value": 2,
+                                                                 "unit": "working_days"}})
+    response = designer.post("/api/v1/procedures/TEST.5/versions",
+                             data={"file": (io.BytesIO(BH.read_bytes()), "d.bpmn"),
+                                   "forms": [(io.BytesIO(json.dumps(f).encode()), "f.json")
+                                             for f in FORMS]},
+                             content_type="multipart/form-data")
+    [error] = _problems(response)
+    assert error["element_id"] == "business_household"
+    assert "20 working hours, more than the statutory 16" in error["message"]
