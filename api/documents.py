@@ -1,4 +1,108 @@
-"""Routes for dossier documents (being written)."""
+"""Routes for a dossier's documents: upload or reuse, list, download.
+
+`POST /dossiers/<code>/documents` takes either multipart (`file` plus its
+metadata) or JSON `{"reuse": <document id>}`; the guard in `api.guards` lets
+multipart reach this endpoint (`documents.upload_document`). Size limit,
+accepted types and the data folder come from the configuration.
+"""
+from pathlib import Path
+
+from flask import current_app, request, send_file
 from flask_smorest import Blueprint
+from marshmallow import Schema, ValidationError, fields, validate
+
+from engine import documents
+from engine.errors import BadRequest, Invalid
+
+from .auth import context
+from .fields import PageArgs, page_schema
+from .schemas import DocumentOut
 
 blp = Blueprint("documents", __name__, description="Dossier documents")
+
+BINARY = {"type": "string", "format": "binary"}
+
+
+class UploadIn(Schema):
+    document_type = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    pages = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100_000))
+    digitized = fields.Boolean(load_default=False)
+    is_result = fields.Boolean(load_default=False)
+
+
+class ReuseIn(Schema):
+    reuse = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+@blp.post("/dossiers/<code>/documents")
+@blp.doc(requestBody={"content": {
+    "multipart/form-data": {"schema": {"type": "object", "required": ["file", "document_type"],
+                                       "properties": {
+                                           "file": BINARY, "document_type": {"type": "string"},
+                                           "pages": {"type": "integer"},
+                                           "digitized": {"type": "boolean"},
+                                           "is_result": {"type": "boolean"}}}},
+    "application/json": {"schema": {"type": "object", "required": ["reuse"],
+                                    "properties": {"reuse": {"type": "integer"}}}}}})
+@blp.response(201, DocumentOut)
+def upload_document(code):
+    """Attach a file (PDF, JPEG or PNG, judged by its content), or reuse by
+    reference a document of the same applicant held for another dossier."""
+    ctx = context()
+    if request.mimetype == "application/json":
+        body = _load(ReuseIn(), request.get_json())
+        return documents.reuse(ctx, code, body["reuse"])
+    if request.mimetype != "multipart/form-data":
+        raise documents.UnsupportedType("Send multipart/form-data with a file, or JSON "
+                                        "{\"reuse\": <document id>}.")
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest("Send the document as the multipart field 'file'.",
+                         [{"field": "file", "message": "missing"}])
+    config = current_app.config
+    return documents.upload(
+        ctx, code, content=upload.stream, filename=upload.filename,
+        content_type_claimed=upload.mimetype, **_load(UploadIn(), request.form.to_dict()),
+        storage_dir=_storage_dir(), max_bytes=config["MAX_DOCUMENT_BYTES"],
+        allowed_types=tuple(config["DOCUMENT_TYPES"]))
+
+
+@blp.get("/dossiers/<code>/documents")
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(DocumentOut, "DocumentPage"))
+def list_documents(args, code):
+    return documents.list_documents(context(), code, **args)
+
+
+@blp.get("/dossiers/<code>/documents/<int:document_id>/content")
+@blp.doc(responses={"200": {"description": "The document's file", "content": {
+    "application/pdf": {"schema": BINARY}, "image/jpeg": {"schema": BINARY},
+    "image/png": {"schema": BINARY}}}})
+def download_document(code, document_id):
+    document, path = documents.open_document(context(), code, document_id,
+                                             storage_dir=_storage_dir())
+    response = send_file(path, mimetype=document.content_type, as_attachment=True,
+                         download_name=document.filename, etag=document.checksum)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.cache_control.private = True  # personal papers: no shared caches
+    return response
+
+
+def _storage_dir() -> Path:
+    # absolute: send_file would read a relative path against the package folder
+    return Path(current_app.config["DATA_DIR"]).resolve()
+
+
+def _load(schema, data) -> dict:
+    try:
+        return schema.load(data if data is not None else {})
+    except ValidationError as exc:
+        raise Invalid("The request is invalid.", list(_field_errors(exc.messages))) from None
+
+
+def _field_errors(messages):
+    if not isinstance(messages, dict):
+        messages = {"_schema": messages}
+    for field, value in messages.items():
+        text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
+        yield {"field": "body" if field == "_schema" else field, "message": text}

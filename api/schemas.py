@@ -4,6 +4,21 @@ from marshmallow import Schema, fields
 from .fields import Instant
 
 
+class DocumentOut(Schema):
+    id = fields.Integer()
+    document_type = fields.String()
+    pages = fields.Integer(allow_none=True)
+    digitized = fields.Boolean()
+    is_result = fields.Boolean()
+    reused_from = fields.Integer(attribute="reused_from_id", allow_none=True)
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    checksum = fields.String()
+    uploaded_by = fields.String()
+    uploaded_at = Instant()
+
+
 class TaskOut(Schema):
     id = fields.String()
     element_id = fields.String()
@@ -47,4 +62,5 @@ class DossierOut(Schema):
     data = fields.Dict()
     incident = fields.Dict(allow_none=True)
     tasks = fields.Function(lambda d: TaskOut(many=True).dump(d.open_tasks))
+    documents = fields.Function(lambda d: DocumentOut(many=True).dump(d.documents))
     revision = fields.Integer()

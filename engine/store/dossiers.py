@@ -56,6 +56,7 @@ class Dossier(db.Model):
     tasks: Mapped[list["Task"]] = relationship(back_populates="dossier",
                                                order_by="Task.created_at")
     parties: Mapped[list["DossierParty"]] = relationship(cascade="all, delete-orphan")
+    documents = relationship("Document", order_by="Document.id", viewonly=True)
 
     @property
     def open_tasks(self) -> list["Task"]:
