@@ -55,6 +55,7 @@ class DossierOut(Schema):
     receiving_unit = fields.Function(lambda d: d.receiving_unit.code)
     created_at = Instant()
     received_at = Instant(allow_none=True)
+    transfer_by = Instant(allow_none=True)
     due_at = Instant(allow_none=True)
     resolved_at = Instant(allow_none=True)
     clock = fields.Function(lambda d: ClockOut().dump(d))

@@ -5,7 +5,7 @@ Pure functions of an instant, a procedure or task, a policy and a calendar;
 the services store what they return as instants and timer rows.
 """
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from .calendar import (WorkCalendar, add_calendar_days, add_working_days, add_working_time,
                        next_working_instant, parse_amount, working_time_between)
@@ -22,6 +22,18 @@ class Rung:
 def clock_start(received_at: datetime, cal: WorkCalendar) -> datetime:
     """After-hours reception starts the clock at the next working session."""
     return next_working_instant(received_at, cal)
+
+
+def transfer_by(received_at: datetime, cal: WorkCalendar, cutoff=time(15, 0)) -> datetime:
+    """When a received paper dossier must reach the competent unit: the same
+    working day, or the next working morning if received after the cut-off."""
+    local = received_at.astimezone(cal.zone)
+    if cal.is_working_day(local.date()) and local.time() < cutoff:
+        return datetime.combine(local.date(), cal.sessions[-1][1], cal.zone)
+    day = local.date() + timedelta(days=1)
+    while not cal.is_working_day(day):
+        day += timedelta(days=1)
+    return datetime.combine(day, cal.sessions[0][1], cal.zone)
 
 
 def statutory_due(start: datetime, value: int, unit: str, cal: WorkCalendar) -> datetime:

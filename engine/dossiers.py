@@ -7,6 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from . import dossier_clock, events, projection, timers, workflow
 from .access import load_visible_dossier, require_role, visible_filter
 from .calendar import VN
+from .deadlines import transfer_by
 from .errors import Conflict, Invalid, NotFound
 from .people import agency_code_of
 from .procedures import active_version, get_procedure
@@ -15,6 +16,7 @@ from .store.dossiers import Dossier, DossierSequence
 from .store.events import Event
 from .store.people import Unit
 from .uow import unit_of_work
+from .workcalendar import calendar_for
 
 CHANNELS = ("direct", "online", "post")
 
@@ -46,6 +48,7 @@ def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=N
 def receive_now(ctx, dossier):
     """Receive a dossier inside the caller's unit of work: clock, workflow, event."""
     dossier.received_at = ctx.now()
+    dossier.transfer_by = transfer_by(ctx.now(), calendar_for(ctx.session))
     dossier_clock.start(ctx, dossier)
     events.record(ctx, "dossier.received", dossier=dossier,
                   detail={"channel": dossier.channel, "unit": dossier.receiving_unit.code,

@@ -96,8 +96,11 @@ def test_two_schedulers_fire_1000_timers_exactly_once(live_env, db, admin_ctx, l
             scheduler.kill()
     fired = _exactly_once(db, total)
     owners = Counter(timer.lock_owner for timer in fired)
-    assert set(owners) == {"one", "two"} and sum(owners.values()) == total
+    assert set(owners) <= {"one", "two"} and sum(owners.values()) == total
     assert (pair[0].fired, pair[1].fired) == (owners["one"], owners["two"])
+    if db.get_bind().dialect.name == "postgresql":
+        # SKIP LOCKED shares the work; SQLite's single writer may let one do it all
+        assert set(owners) == {"one", "two"}
 
 
 def test_killed_scheduler_timers_fire_after_its_lease(live_env, db, admin_ctx, login_as):

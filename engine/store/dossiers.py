@@ -42,6 +42,7 @@ class Dossier(db.Model):
     # the statutory clock: running | paused | stopped; remaining work while paused
     clock_state: Mapped[str | None] = mapped_column(String(16))
     clock_started_at = mapped_column(UTCDateTime)
+    transfer_by = mapped_column(UTCDateTime)  # to the competent unit (15:00 cut-off)
     clock_paused_at = mapped_column(UTCDateTime)
     clock_remaining_seconds: Mapped[int | None] = mapped_column(Integer)
     extended_to = mapped_column(UTCDateTime)

@@ -17,6 +17,7 @@ def test_due_monday_4_may_then_a_day_earlier_with_a_worked_saturday(household, l
     assert moved.get_json() == {"now": "2026-04-24T16:00:00.000+07:00"}
     dossier = open_dossier(reception, household)  # 3 working days
     assert dossier["received_at"] == "2026-04-24T16:00:00.000+07:00"
+    assert dossier["transfer_by"] == "2026-04-28T11:30:00.000+07:00"  # after the cut-off
     assert dossier["due_at"] == "2026-05-04T16:00:00.000+07:00"
     assert dossier["clock"]["state"] == "running"
     assert dossier["clock"]["started_at"] == "2026-04-24T16:00:00.000+07:00"

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from engine.calendar import VN, build_calendar
-from engine.deadlines import clock_start, ladder, statutory_due, step_due
+from engine.deadlines import clock_start, ladder, statutory_due, step_due, transfer_by
 
 CAL = build_calendar([2026])
 
@@ -31,3 +31,9 @@ def test_step_due_and_ladder():
     custom = ladder(opened, due, CAL, {"remind_at": 0, "escalate_after": "2h"})
     assert [(r.kind, r.due_at) for r in custom] == [
         ("step_due", at(4, 28, 9)), ("escalation", at(4, 28, 11))]
+
+
+def test_transfer_cut_off():
+    assert transfer_by(at(4, 24, 14, 59), CAL) == at(4, 24, 17)  # same working day
+    assert transfer_by(at(4, 24, 15), CAL) == at(4, 28, 11, 30)  # next working morning
+    assert transfer_by(at(4, 25, 9), CAL) == at(4, 28, 11, 30)  # Saturday, then a holiday

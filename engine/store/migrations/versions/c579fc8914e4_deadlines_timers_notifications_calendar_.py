@@ -79,6 +79,7 @@ def upgrade():
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.add_column(sa.Column('clock_state', sa.String(length=16), nullable=True))
         batch_op.add_column(sa.Column('clock_started_at', engine.store.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('transfer_by', engine.store.base.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('clock_paused_at', engine.store.base.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('clock_remaining_seconds', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('extended_to', engine.store.base.UTCDateTime(timezone=True), nullable=True))
@@ -106,6 +107,7 @@ def downgrade():
         batch_op.drop_column('extended_to')
         batch_op.drop_column('clock_remaining_seconds')
         batch_op.drop_column('clock_paused_at')
+        batch_op.drop_column('transfer_by')
         batch_op.drop_column('clock_started_at')
         batch_op.drop_column('clock_state')
 
