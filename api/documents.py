@@ -31,7 +31,8 @@ class UploadIn(Schema):
 
 
 class ReuseIn(Schema):
-    reuse = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    reuse = fields.Integer(required=True, strict=True,
+                           validate=validate.Range(min=1, max=2 ** 31 - 1))
 
 
 @blp.post("/dossiers/<code>/documents")

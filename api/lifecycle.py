@@ -1,6 +1,8 @@
 """Routes for the dossier's life cycle: receive or refuse an online
 submission, supplement request and return, extension, withdraw, stop,
 return of the result."""
+from datetime import datetime, timezone
+
 from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -32,7 +34,9 @@ class SupplementBackIn(Schema):
 
 
 class ExtensionIn(Schema):
-    new_due_at = fields.AwareDateTime(required=True)
+    new_due_at = fields.AwareDateTime(required=True, validate=validate.Range(
+        min=datetime(2000, 1, 1, tzinfo=timezone.utc),
+        max=datetime(2100, 1, 1, tzinfo=timezone.utc)))
     reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 

@@ -213,8 +213,14 @@ def _sync_folder(folder: Path):
         os.close(handle)
 
 
+CLOSED = ("refused", "withdrawn", "stopped", "returned")
+
+
 def _lock(session, actor, code):
-    return workflow.lock(session, load_visible_dossier(session, actor, code).id)
+    dossier = workflow.lock(session, load_visible_dossier(session, actor, code).id)
+    if dossier.status in CLOSED:
+        raise Conflict(f"Dossier {code} is {dossier.status}: it takes no more documents.")
+    return dossier
 
 
 def _id_number(dossier) -> str | None:

@@ -9,6 +9,7 @@ from datetime import timedelta
 from . import dossier_clock, events, timers, workflow
 from .access import load_visible_dossier, require_role
 from .calendar import working_time_between
+from .deadlines import clock_start
 from .dossiers import receive_now
 from .errors import Conflict
 from .uow import unit_of_work
@@ -55,7 +56,8 @@ def request_supplement(ctx, code, missing, note, late_policy="refuse"):
     require_role(ctx.actor, "reception", "officer")
     with unit_of_work(ctx) as session:
         dossier = _locked(ctx, session, code, *OPEN)
-        spent = working_time_between(dossier.clock_started_at, ctx.now(), calendar_for(session))
+        cal = calendar_for(session)
+        spent = working_time_between(clock_start(dossier.received_at, cal), ctx.now(), cal)
         late = spent > SUPPLEMENT_WINDOW
         if late and late_policy == "refuse":
             raise Conflict("A supplement may be requested within 3 working days of reception.")

@@ -16,6 +16,7 @@ from .store.procedures import Procedure
 from .uow import unit_of_work
 
 SCOPES = ("mine", "available", "all")
+WORKING = ("received", "processing", "incident")  # not while waiting for a supplement
 
 
 def list_tasks(ctx, scope="all", overdue=False, procedure=None, page=1, per_page=50):
@@ -128,10 +129,12 @@ def complete(ctx, task_id, data: dict):
 def _open_task(ctx, task_id, verb="change") -> Task:
     """The task, after its dossier's row lock, as it is now."""
     task = get_task(ctx, task_id)
-    workflow.lock(ctx.session, task.dossier_id)
+    dossier = workflow.lock(ctx.session, task.dossier_id)
     ctx.session.refresh(task)
     if task.status != "open":
         raise Conflict(f"Task {task_id} is {task.status}; cannot {verb} it.")
+    if dossier.status not in WORKING:
+        raise Conflict(f"Dossier {dossier.code} is {dossier.status}: its steps wait.")
     return task
 
 

@@ -1,10 +1,12 @@
 """Reading an uploaded form-js document and checking its shape."""
 import json
+import re
 
 FIELD_KEY_TYPES = {"textfield", "textarea", "number", "checkbox", "checklist", "radio",
                    "select", "taglist", "datetime", "expression", "filepicker"}
 
 
+SUBTYPES = ("date", "time", "datetime")
 # Variables the platform sets on every dossier: no form may overwrite them.
 RESERVED_KEYS = frozenset({"applicant", "channel", "dossier_code"})
 
@@ -39,6 +41,15 @@ def _check_component(form_id, index, component):
         raise FormDefinitionError(f"{where}: each component needs a 'type'")
     if component["type"] in FIELD_KEY_TYPES and not isinstance(component.get("key"), str):
         raise FormDefinitionError(f"{where}: a {component['type']} field needs a 'key'")
+    pattern = (component.get("validate") or {}).get("pattern")
+    if pattern:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise FormDefinitionError(f"{where}: pattern {pattern!r} is not valid: {exc}") \
+                from None
+    if component["type"] == "datetime" and component.get("subtype", "date") not in SUBTYPES:
+        raise FormDefinitionError(f"{where}: subtype must be one of {', '.join(SUBTYPES)}")
     if component.get("key") in RESERVED_KEYS:
         raise FormDefinitionError(f"{where}: the key '{component['key']}' is reserved")
     for child_index, child in enumerate(component.get("components") or []):

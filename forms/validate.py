@@ -7,6 +7,7 @@ set the variables its form names. `validate` returns the cleaned data or
 raises `FormDataInvalid` with one error per field.
 """
 import json
+import math
 from datetime import date, datetime, time
 from functools import lru_cache
 
@@ -32,18 +33,20 @@ class FormDataInvalid(ValueError):
 
 
 class Numeric(fields.Field):
-    """A JSON number (not a boolean); numeric strings from text inputs are read too."""
+    """A finite JSON number (not a boolean); numeric strings from text inputs too."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
             raise ValidationError("Not a valid number.")
-        if isinstance(value, (int, float)):
+        if isinstance(value, int):
             return value
         try:
-            number = float(str(value).strip())
+            number = float(value if isinstance(value, float) else str(value).strip())
         except ValueError:
             raise ValidationError("Not a valid number.") from None
-        return int(number) if number.is_integer() else number
+        if not math.isfinite(number):
+            raise ValidationError("Not a valid number.")
+        return int(number) if number.is_integer() and not isinstance(value, float) else number
 
 
 class IsoText(fields.String):
@@ -55,6 +58,8 @@ class IsoText(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
+        if text == "" and not self.required:
+            return text  # form-js sends "" for an empty field
         try:
             self.parse(text)
         except ValueError:
@@ -71,19 +76,31 @@ def _options(component) -> list:
             if isinstance(option, dict) and "value" in option]
 
 
+def _full(pattern: str) -> str:
+    """The whole value must match: `$` alone lets a trailing newline through."""
+    return f"(?:{pattern})\\Z"
+
+
+def _unless_empty(check):
+    """An optional field left empty ("" from form-js) is not checked."""
+    def run(value):
+        return True if value == "" else check(value)
+    return run
+
+
 def _checks(component) -> list:
     rules, checks = component.get("validate") or {}, []
     if "minLength" in rules or "maxLength" in rules:
         checks.append(validate.Length(min=rules.get("minLength"), max=rules.get("maxLength")))
     if rules.get("pattern"):
-        checks.append(validate.Regexp(rules["pattern"]))
+        checks.append(validate.Regexp(_full(rules["pattern"])))
     if rules.get("validationType") == "email":
         checks.append(validate.Email())
     if rules.get("validationType") == "phone":
-        checks.append(validate.Regexp(PHONE, error="Not a valid phone number."))
+        checks.append(validate.Regexp(_full(PHONE), error="Not a valid phone number."))
     if rules.get("validationType") in VN_TYPES:
         pattern, error = VN_TYPES[rules["validationType"]]
-        checks.append(validate.Regexp(pattern, error=error))
+        checks.append(validate.Regexp(_full(pattern), error=error))
     if "min" in rules or "max" in rules:
         checks.append(validate.Range(min=rules.get("min"), max=rules.get("max")))
     return checks
@@ -96,6 +113,8 @@ def _field(component):
     if kind in ("textfield", "textarea"):
         if required:  # form-js sends "" for an empty field: that is not an answer
             options["validate"] = [validate.Length(min=1), *options["validate"]]
+        else:
+            options["validate"] = [_unless_empty(check) for check in options["validate"]]
         return fields.String(**options)
     if kind == "number":
         return Numeric(**options)
@@ -114,7 +133,7 @@ def _field(component):
         return IsoText(DATE_PARSERS[component.get("subtype", "date")], **options)
     if kind == "dynamiclist":
         return fields.List(fields.Nested(_schema(component.get("components", []))),
-                           required=required)
+                           required=required, allow_none=not required)
     return None  # display-only components carry no data
 
 

@@ -42,3 +42,36 @@ def test_types_options_dates_and_unknown_keys():
     assert {e["field"] for e in info.value.errors} == {"n", "r", "d", "c.0", "inner", "extra"}
     with pytest.raises(FormDataInvalid):
         validate_data(definition, {"n": True})  # a boolean is not a number
+
+
+def test_optional_fields_may_be_left_empty():
+    definition = form(field("email", validationType="email"),
+                      field("phone", validationType="vn_phone"),
+                      {"type": "datetime", "key": "d", "subtype": "date"},
+                      {"type": "dynamiclist", "key": "rows", "components": [field("x")]})
+    empty = {"email": "", "phone": "", "d": "", "rows": None}
+    assert validate_data(definition, empty) == empty
+
+
+@pytest.mark.parametrize("data", [{"n": float("nan")}, {"n": "-inf"}, {"n": float("inf")}])
+def test_numbers_must_be_finite(data):
+    with pytest.raises(FormDataInvalid):
+        validate_data(form(field("n", "number", min=0, max=10)), data)
+
+
+def test_a_trailing_newline_does_not_pass_a_pattern():
+    definition = form(field("id", validationType="citizen_id"),
+                      field("code", pattern="^[A-Z]{3}$"))
+    for data in ({"id": "001099012345\n"}, {"code": "ABC\n"}):
+        with pytest.raises(FormDataInvalid):
+            validate_data(definition, data)
+
+
+@pytest.mark.parametrize("component, message", [
+    ({"type": "textfield", "key": "x", "validate": {"pattern": "("}}, "not valid"),
+    ({"type": "datetime", "key": "d", "subtype": "datetime-local"}, "subtype"),
+])
+def test_broken_definitions_are_refused_at_deploy(component, message):
+    from forms import FormDefinitionError, parse_definition
+    with pytest.raises(FormDefinitionError, match=message):
+        parse_definition(form(component))

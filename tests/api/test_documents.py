@@ -218,3 +218,12 @@ def test_the_dossier_lists_its_documents(household, login_as):
     listed = reception.get(f"/api/v1/dossiers/{code}").get_json()["documents"]
     assert [(d["id"], d["checksum"]) for d in listed] == [(uploaded["id"],
                                                            uploaded["checksum"])]
+
+
+def test_closed_dossiers_take_no_documents_and_ids_are_bounded(household, login_as):
+    reception = login_as("reception")
+    code = open_dossier(reception, household)["code"]
+    response = reception.post(f"/api/v1/dossiers/{code}/documents", json={"reuse": 10 ** 30})
+    assert response.status_code == 422
+    reception.post(f"/api/v1/dossiers/{code}/withdraw", json={"reason": "rút"})
+    assert upload(reception, code).status_code == 409

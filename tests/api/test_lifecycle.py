@@ -119,3 +119,33 @@ def test_result_is_returned_once_resolved(household, login_as, client):
     assert (returned["status"], returned["national_status"]) == ("returned", 10)
     assert client.get(f"/api/v1/public/dossiers/{code}").get_json()["national_status"] == 10
     _post(reception, code, "return", {"channel": "desk"}, status=409)
+
+
+def test_steps_wait_while_a_supplement_is_awaited(household, login_as):
+    reception = login_as("reception")
+    dossier = open_dossier(reception, household)
+    task = dossier["tasks"][0]
+    reception.post(f"/api/v1/tasks/{task['id']}/claim")
+    _post(reception, dossier["code"], "supplement-request", {"missing": ["CCCD"]})
+    response = reception.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": CHECK})
+    assert response.status_code == 409
+    assert reception.get(f"/api/v1/dossiers/{dossier['code']}").get_json()["status"] == \
+        "supplement"
+    _post(reception, dossier["code"], "supplement-received")
+    claim_and_complete(reception, task["id"], CHECK)
+
+
+def test_the_supplement_window_runs_from_reception(household, login_as, clock):
+    reception = login_as("reception")
+    code = open_dossier(reception, household)["code"]  # Fri 24 Apr 09:00
+    _post(reception, code, "supplement-request", {"missing": ["CCCD"]})
+    clock.advance(timedelta(days=10))  # Mon 4 May: the clock restarts from zero
+    _post(reception, code, "supplement-received")
+    clock.advance(timedelta(days=1))  # Tue 5 May: 3.5 working days after reception
+    _post(reception, code, "supplement-request", {"missing": ["Giấy tờ khác"]}, status=409)
+
+
+def test_extension_dates_out_of_range_are_422(household, login_as):
+    code = open_dossier(login_as("reception"), household)["code"]
+    _post(login_as("leader"), code, "extension",
+          {"new_due_at": "9999-12-31T23:59:59-12:00", "reason": "x"}, status=422)

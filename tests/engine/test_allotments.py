@@ -15,3 +15,13 @@ def test_units():
     assert (hours("2d"), hours("4h"), hours("1.5d")) == (16, 4, 12)
     assert statutory_hours(3, "working_days") == 24 and statutory_hours(6, "hours") == 6
     assert statutory_hours(10, "days") is None
+
+
+def test_the_answer_does_not_depend_on_the_order_of_flows():
+    """A loop entered at one point (as drawn loops are): its back edge is the
+    same whichever way the graph is walked, so is the answer."""
+    flows = [("S", "A"), ("A", "B"), ("B", "C"), ("C", "A"), ("C", "F"), ("A", "G"),
+             ("B", "E")]
+    weights = {"A": 1, "B": 10, "C": 2, "F": 20, "G": 5}
+    assert longest_path_hours(flows, weights) == 33  # S-A-B-C-F
+    assert longest_path_hours(list(reversed(flows)), weights) == 33
