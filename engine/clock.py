@@ -5,7 +5,6 @@ stands still until a test moves it; `OffsetClock` runs on from an instant an
 admin set in an acceptance run. All instants are timezone-aware UTC;
 presentation converts to the agency's zone.
 """
-import time
 from datetime import datetime, timedelta, timezone
 
 
@@ -40,25 +39,18 @@ def _aware(instant: datetime) -> datetime:
 
 class OffsetClock:
     """Acceptance runs: the wall clock moved by an offset that every process
-    (web workers, schedulers) reads from the database, so all share one time.
+    (web workers, schedulers) reads from the database at each call, so a moved
+    clock is seen at once everywhere. `read_offset()` and `write_offset(delta)`
+    are given by the wiring."""
 
-    `read_offset()` and `write_offset(delta)` are given by the wiring; the
-    offset is re-read at most every `refresh` seconds.
-    """
-
-    def __init__(self, read_offset, write_offset, refresh: float = 0.2):
-        self._read, self._write, self._refresh = read_offset, write_offset, refresh
-        self._offset, self._read_at = None, 0.0
+    def __init__(self, read_offset, write_offset):
+        self._read, self._write = read_offset, write_offset
 
     def now(self) -> datetime:
-        if self._offset is None or time.monotonic() - self._read_at >= self._refresh:
-            self._offset, self._read_at = self._read(), time.monotonic()
-        return SystemClock().now() + self._offset
+        return SystemClock().now() + self._read()
 
     def set(self, instant: datetime) -> datetime:
-        self._offset = _aware(instant) - SystemClock().now()
-        self._write(self._offset)
-        self._read_at = time.monotonic()
+        self._write(_aware(instant) - SystemClock().now())
         return self.now()
 
     def advance(self, delta: timedelta) -> datetime:

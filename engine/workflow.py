@@ -24,16 +24,14 @@ def spec_of(version):
 
 def script_functions(ctx) -> dict:
     """Working-time helpers for timer expressions, e.g. a timeDate of
-    `add_working_days(2)`: each returns an ISO instant with its offset."""
-    cal = calendar_for(ctx.session)
-
-    def iso(instant):
-        return instant.isoformat()
+    `add_working_days(2)`: each returns an ISO instant with its offset. The
+    calendar is read only when a diagram calls one (not on every load)."""
+    def helper(add, amount):
+        return lambda n: add(ctx.now(), amount(n), calendar_for(ctx.session)).isoformat()
     return {
-        "add_working_days": lambda days: iso(add_working_days(ctx.now(), days, cal)),
-        "add_working_hours": lambda hours: iso(add_working_time(
-            ctx.now(), timedelta(hours=hours), cal)),
-        "add_calendar_days": lambda days: iso(add_calendar_days(ctx.now(), days, cal)),
+        "add_working_days": helper(add_working_days, float),
+        "add_working_hours": helper(add_working_time, lambda n: timedelta(hours=n)),
+        "add_calendar_days": helper(add_calendar_days, int),
     }
 
 
