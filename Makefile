@@ -31,7 +31,7 @@ run: export MOTCUA_ADMIN_USER ?= admin
 run: export MOTCUA_ADMIN_PASSWORD ?= admin-demo
 run: setup
 	@mkdir -p $(DATA_DIR)
-	@$(FLASK) load-demo
+	@$(FLASK) load-demo  # prepares the platform: migrations, admin, secret key
 	@$(FLASK) scheduler run > $(DATA_DIR)/scheduler.log 2>&1 & \
 	  scheduler=$$!; trap "kill $$scheduler 2>/dev/null" EXIT INT TERM; \
 	  echo ""; \
@@ -41,7 +41,7 @@ run: setup
 	  $(VENV)/bin/python -c "import json; [print(f\"  {u['username']:<11} {u['password']:<17} {', '.join(u['roles'])} @ {', '.join(u['units'])}\") for u in json.load(open('processes/demo.json'))['users']]"; \
 	  echo "  $$MOTCUA_ADMIN_USER $$MOTCUA_ADMIN_PASSWORD (admin; set MOTCUA_ADMIN_USER/PASSWORD to choose)"; \
 	  echo ""; \
-	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	  PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(VENV)/.installed
 	$(VENV)/bin/python -m pytest -q

@@ -1,8 +1,9 @@
 """The Flask application factory: `create_app(config=None)`.
 
 Built from small `_register_*` steps; nothing but extension objects is created
-at import time. On start it applies pending migrations and creates the first
-administrator from the configuration when there is none.
+at import time, and building the app writes nothing: no data folder, database,
+migration or key file. `api.setup.prepare(app)` does those, once, before serving
+(the gunicorn master, the CLI commands that need a ready database).
 """
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from engine.store import db
 from . import cli, errors, guards, health
 from .config import from_env
 from .openapi import api as rest
-from .setup import bootstrap, make_clock, migrate, register_database
+from .setup import make_clock, register_database, register_secret
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
@@ -30,6 +31,7 @@ def create_app(config=None) -> Flask:
     register_database(app, db)
     app.extensions["motcua.clock"] = make_clock(app, config)
     bpmn.use_clock(app.extensions["motcua.clock"])
+    register_secret(app)
     errors.register(app)
     guards.register(app)
     rest.init_app(app)
@@ -37,10 +39,6 @@ def create_app(config=None) -> Flask:
     health.register(app)
     cli.register(app)
     people_service.PASSWORD_HASH_METHOD = config.PASSWORD_HASH_METHOD
-    with app.app_context():
-        if config.AUTO_MIGRATE:
-            migrate(app)
-        bootstrap(app)
     return app
 
 

@@ -43,7 +43,7 @@ def _user_id_from_header() -> int:
 def _base_ctx(actor) -> Ctx:
     return Ctx(session=current_app.extensions["motcua.db"].session(),
                clock=current_app.extensions["motcua.clock"], actor=actor,
-               settings={"max_diagram_bytes": current_app.config["MAX_DIAGRAM_BYTES"]})
+               settings=current_app.config["SETTINGS"])
 
 
 def context() -> Ctx:

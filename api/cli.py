@@ -1,4 +1,10 @@
-"""`flask` commands: units, users, deploying procedure folders, demo data, scheduler."""
+"""`flask` commands: units, users, deploying procedure folders, demo data, scheduler.
+
+Those that need a ready database prepare the platform first (`api.setup.prepare`);
+`flask db upgrade` takes the same start-up lock as `prepare`.
+"""
+import copy
+import functools
 import json
 import logging
 import os
@@ -12,6 +18,8 @@ from engine import catalogue, people, scheduler
 from engine.context import Actor, Ctx
 from engine.errors import DomainError
 
+from .setup import prepare, start_lock
+
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
 ADMIN = Actor(username="system", roles=frozenset({"admin"}))
@@ -19,11 +27,23 @@ ADMIN = Actor(username="system", roles=frozenset({"admin"}))
 
 def _ctx() -> Ctx:
     return Ctx(current_app.extensions["motcua.db"].session(),
-               current_app.extensions["motcua.clock"], ADMIN)
+               current_app.extensions["motcua.clock"], ADMIN,
+               settings=current_app.config["SETTINGS"])
+
+
+def _prepared(callback):
+    """Run `prepare` before the command (under `with_appcontext`): migrations, first
+    administrator, secret key. Cheap when already done."""
+    @functools.wraps(callback)
+    def run(*args, **kwargs):
+        prepare(current_app._get_current_object())
+        return callback(*args, **kwargs)
+    return run
 
 
 @click.command("create-unit")
 @with_appcontext
+@_prepared
 @click.argument("code")
 @click.argument("name")
 @click.option("--parent")
@@ -36,6 +56,7 @@ def create_unit(code, name, parent, agency_code):
 
 @click.command("create-user")
 @with_appcontext
+@_prepared
 @click.argument("username")
 @click.option("--password", prompt=True, hide_input=True)
 @click.option("--full-name", default="")
@@ -49,6 +70,7 @@ def create_user(username, password, full_name, roles, units):
 
 @click.command("deploy-procedure")
 @with_appcontext
+@_prepared
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def deploy_procedure(folder):
     """Create or update the procedure in FOLDER (procedure.json, .bpmn, forms/)."""
@@ -57,6 +79,7 @@ def deploy_procedure(folder):
 
 @click.command("load-demo")
 @with_appcontext
+@_prepared
 def load_demo():
     """Create the demo units and users, and deploy every procedure in processes/."""
     ctx = _ctx()
@@ -71,6 +94,7 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process.")
 
 
 @scheduler_cli.command("run")
+@_prepared
 @click.option("--name", default=lambda: f"scheduler-{os.getpid()}")
 def run_scheduler(name):
     """Tick every second until stopped (APScheduler); each tick is `run_once`."""
@@ -105,6 +129,8 @@ def run_scheduler(name):
 def _plain_errors(command):
     """Domain errors end the command with their message, not a traceback."""
     callback = command.callback
+    if getattr(callback, "plain_errors", False):
+        return command  # already wrapped by an earlier app: one wrapper, not one per app
 
     def run(*args, **kwargs):
         try:
@@ -113,11 +139,29 @@ def _plain_errors(command):
             details = "".join(f"\n  {e.get('field') or e.get('element_id')}: {e['message']}"
                               for e in error.errors)
             raise click.ClickException(error.detail + details) from None
+    run.plain_errors = True
     command.callback = run
     return command
+
+
+def _locked_db_group(app):
+    """Flask-Migrate's `db` group with `upgrade` under the start-up lock, so a deploy
+    step and servers starting at the same moment never apply a migration twice."""
+    group = copy.copy(app.cli.commands["db"])
+    upgrade = copy.copy(group.commands["upgrade"])
+    unlocked = upgrade.callback
+
+    @with_appcontext
+    def locked(*args, **kwargs):
+        with start_lock(current_app.extensions["motcua.db"].engine):
+            return unlocked(*args, **kwargs)
+    upgrade.callback = locked
+    group.commands = {**group.commands, "upgrade": upgrade}
+    return group
 
 
 def register(app):
     for command in (create_unit, create_user, deploy_procedure, load_demo):
         app.cli.add_command(_plain_errors(command))
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(_locked_db_group(app), "db")

@@ -8,6 +8,8 @@ import os
 import secrets
 from pathlib import Path
 
+from engine.settings import SettingError, Settings
+
 
 class Config:
     DATA_DIR = Path("data")
@@ -20,9 +22,9 @@ class Config:
     MAX_JSON_BYTES = 1_000_000
     MAX_DOCUMENT_BYTES = 10_000_000
     DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
-    LATE_SUPPLEMENT = "refuse"  # or "flag": a supplement request past 3 working days
+    SETTINGS = Settings()  # the legal defaults (engine/settings.py); MOTCUA_* override them
     CLOCK_CONTROL = False
-    AUTO_MIGRATE = True
+    AUTO_MIGRATE = True  # prepare() applies pending migrations; tests migrate once per session
     PASSWORD_HASH_METHOD = "scrypt"
     SCHEDULER_TICK_SECONDS = 1.0
     TIMER_LEASE_SECONDS = 60
@@ -47,10 +49,9 @@ class Config:
         """Fill the defaults that depend on the data folder."""
         self.DATA_DIR = Path(self.DATA_DIR)
         if not self.SQLALCHEMY_DATABASE_URI:
-            self.DATA_DIR.mkdir(parents=True, exist_ok=True)
             self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{self.DATA_DIR.resolve() / 'motcua.db'}"
-        if not self.SECRET_KEY:
-            self.SECRET_KEY = _persistent_secret(self.DATA_DIR)
+        # Writes nothing: the data folder and the key file come from `api.setup.prepare`
+        # (or the first request); a missing SECRET_KEY means "the one kept in DATA_DIR".
         return self
 
 
@@ -74,11 +75,24 @@ class TestConfig(Config):
 
 
 def _persistent_secret(data_dir: Path) -> str:
-    data_dir.mkdir(parents=True, exist_ok=True)
-    path = data_dir / "secret_key"
+    """The key kept in DATA_DIR/secret_key, generated there when absent. Processes
+    starting together converge on one key: each writes its own temporary file and
+    links it into place; `os.link` fails for all but the first, who read the winner's."""
+    path = Path(data_dir) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # another process linked its key first: that one is the key
+        finally:
+            temporary.unlink(missing_ok=True)
     return path.read_text().strip()
 
 
@@ -104,6 +118,22 @@ def from_env(environ=os.environ) -> Config:
         if environ.get(f"MOTCUA_{name}"):
             setattr(config, name, cast(environ[f"MOTCUA_{name}"]))
     config.SMTP_STARTTLS = _flag(environ.get("MOTCUA_SMTP_STARTTLS"))
-    if environ.get("MOTCUA_LATE_SUPPLEMENT") in ("refuse", "flag"):
-        config.LATE_SUPPLEMENT = environ["MOTCUA_LATE_SUPPLEMENT"]
+    config.SETTINGS = settings_from_env(environ, config.MAX_DIAGRAM_BYTES)
     return config.finalize()
+
+
+SETTING_VARIABLES = {f"MOTCUA_{name.upper()}": name for name in (
+    "office_hours", "supplement_window", "late_supplement", "transfer_cutoff", "remind_at",
+    "escalate_after", "extension_notice", "extension_limit")}
+
+
+def settings_from_env(environ, max_diagram_bytes) -> Settings:
+    """The engine's settings from `MOTCUA_*` variables; a bad value stops the start
+    with a message naming the variable."""
+    values = {name: environ[variable] for variable, name in SETTING_VARIABLES.items()
+              if environ.get(variable) is not None}
+    try:
+        return Settings.parse({**values, "max_diagram_bytes": str(max_diagram_bytes)})
+    except SettingError as exc:
+        variable = f"MOTCUA_{exc.name.upper()}"
+        raise RuntimeError(f"{variable}: {exc.message}") from None

@@ -1,9 +1,9 @@
 """Routes for dossiers: open, read, list, history, and public tracking."""
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from engine import dossiers
-from engine.dossiers import CHANNELS
+from engine.dossiers import CHANNELS, OUTCOMES
 
 from .auth import context, public_context
 from .fields import Instant, PageArgs, page_schema
@@ -26,6 +26,19 @@ class DossierIn(Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     data = fields.Dict(load_default=dict)
     receiving_unit = fields.String(load_default=None)
+    # the desk's decision for a direct or postal dossier (default: received)
+    outcome = fields.String(load_default=None, validate=validate.OneOf(OUTCOMES))
+    missing = fields.List(fields.String(validate=validate.Length(min=1, max=500)),
+                          load_default=list, validate=validate.Length(max=100))
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+    @validates_schema
+    def _outcome_needs(self, data, **_kwargs):
+        if data.get("outcome") == "supplement" and not data.get("missing"):
+            raise ValidationError("List what is missing.", "missing")
+        if data.get("outcome") == "refused" and not data.get("reason", "").strip():
+            raise ValidationError("Give the reason for refusing.", "reason")
 
 
 class DossierFilter(PageArgs):

@@ -3,7 +3,7 @@ submission, supplement request and return, extension, withdraw, stop,
 return of the result."""
 from datetime import datetime, timezone
 
-from flask import current_app, request
+from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -67,8 +67,7 @@ def refuse(body, code):
 @blp.arguments(SupplementIn)
 @blp.response(200, SupplementOut)
 def supplement_request(body, code):
-    dossier, late = lifecycle.request_supplement(
-        context(), code, body["missing"], body["note"], current_app.config["LATE_SUPPLEMENT"])
+    dossier, late = lifecycle.request_supplement(context(), code, body["missing"], body["note"])
     dossier.late = late  # shown beside the dossier (API.md)
     return dossier
 

@@ -115,7 +115,7 @@ def deploy(code):
     ctx = context()
     xml, forms = _upload()
     return procedures.deploy_version(ctx, code, xml, forms,
-                                     max_bytes=ctx.settings["max_diagram_bytes"])
+                                     max_bytes=ctx.settings.max_diagram_bytes)
 
 
 def _upload():

@@ -1,4 +1,13 @@
-"""Database wiring, migrations at start-up, and the first administrator."""
+"""Database wiring, and `prepare`: what makes the platform ready to serve.
+
+Building the app writes nothing. `prepare(app)` creates the data folder,
+applies pending migrations and creates the first administrator, one process at
+a time (an advisory lock on PostgreSQL, a file lock beside the SQLite file),
+and settles the secret key; the gunicorn master and the CLI commands that need
+a ready database call it, and any number of processes may call it at once.
+"""
+import fcntl
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +21,8 @@ from engine.errors import Conflict
 from engine.people import create_user
 from engine.store.people import User, UserRole
 from engine.uow import side_read, sqlite_begin
+
+from .config import _persistent_secret
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "engine" / "store" / "migrations")
 migrations = Migrate(directory=MIGRATIONS)
@@ -50,18 +61,51 @@ def make_clock(app, config):
     return OffsetClock(read, write)
 
 
-def migrate(app):
-    """Apply pending migrations (idempotent; one process at a time on PostgreSQL)."""
-    db = app.extensions["motcua.db"]
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as conn:
+def register_secret(app):
+    """Without a configured key, the one kept in DATA_DIR is read at the first request
+    (and generated then if `prepare` has not run), never when the app is built."""
+    if app.config["SECRET_KEY"]:
+        return
+
+    def load_secret():
+        if not app.config["SECRET_KEY"]:
+            app.config["SECRET_KEY"] = _persistent_secret(app.config["DATA_DIR"])
+    app.before_request(load_secret)
+
+
+def prepare(app):
+    """Make the platform ready: data folder, migrations (when AUTO_MIGRATE), first
+    administrator, secret key. Idempotent; safe from many processes at once."""
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    with app.app_context():
+        with start_lock(app.extensions["motcua.db"].engine):
+            if app.config["AUTO_MIGRATE"]:
+                upgrade(directory=MIGRATIONS)
+            bootstrap(app)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _persistent_secret(app.config["DATA_DIR"])
+
+
+@contextmanager
+def start_lock(engine):
+    """Hold the start-up lock: migrations are applied by one process at a time, the
+    others then find nothing left to apply. A lock file, not SQLite's own locking: a
+    migration is several transactions, and a loser would see "database is locked"."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
             conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": ADVISORY_LOCK})
             try:
-                upgrade(directory=MIGRATIONS)
+                yield
             finally:
                 conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": ADVISORY_LOCK})
+    elif engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        database = Path(engine.url.database)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        with open(f"{database}.migrate.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+            yield
     else:
-        upgrade(directory=MIGRATIONS)
+        yield  # an in-memory database lives in one process
 
 
 def bootstrap(app):

@@ -82,10 +82,13 @@ def facade(count):
 def _app(database_url, data_dir):
     from api import create_app
     from api.config import TestConfig
+    from api.setup import prepare
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI, config.DATA_DIR = database_url, Path(data_dir)
     config.ADMIN_USER, config.ADMIN_PASSWORD = "admin", "bench-admin-pw"
-    return create_app(config.finalize())
+    app = create_app(config.finalize())
+    prepare(app)
+    return app
 
 
 def services(count, database_url, data_dir):

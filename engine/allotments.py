@@ -9,12 +9,10 @@ another edge (an exact answer there is the longest simple path, which is
 exponential to find)."""
 from collections import defaultdict
 
-WORKING_DAY_HOURS = 8
 
-
-def hours(allotment: str) -> float:
+def hours(allotment: str, day_hours: float) -> float:
     number = float(allotment[:-1])
-    return number * WORKING_DAY_HOURS if allotment.endswith("d") else number
+    return number * day_hours if allotment.endswith("d") else number
 
 
 def longest_path_hours(flows, weights: dict[str, float]) -> float:
@@ -68,16 +66,17 @@ def _postorder(dag, starts):
     return order
 
 
-def statutory_hours(value: int, unit: str) -> float | None:
+def statutory_hours(value: int, unit: str, day_hours: float) -> float | None:
     """The statutory time in working hours; None for calendar days (no fixed count)."""
     if unit == "working_days":
-        return value * WORKING_DAY_HOURS
+        return value * day_hours
     return float(value) if unit == "hours" else None
 
 
-def problem(diagram, procedure) -> dict | None:
-    limit = statutory_hours(procedure.statutory_value, procedure.statutory_unit)
-    weights = {task.element_id: hours(task.allotment)
+def problem(diagram, procedure, day_hours: float) -> dict | None:
+    """`day_hours`: the working day's length (the calendar's office hours)."""
+    limit = statutory_hours(procedure.statutory_value, procedure.statutory_unit, day_hours)
+    weights = {task.element_id: hours(task.allotment, day_hours)
                for task in diagram.user_tasks if task.allotment}
     total = longest_path_hours(diagram.flows, weights)
     if limit is None or total <= limit:

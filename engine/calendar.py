@@ -1,7 +1,8 @@
 """Working-time maths on the Vietnamese working calendar: pure functions.
 
 A `WorkCalendar` says which days are worked (weekdays, minus public holidays,
-plus make-up working days) and the office sessions of a working day. Time is
+plus make-up working days, for any year) and the office sessions of a working
+day. Time is
 counted in working hours: a working day is the sum of its sessions (8 hours by
 default). Every function takes the instant and the calendar as arguments and
 reads no clock. `build_calendar` merges the `holidays` package's VN data with
@@ -9,6 +10,7 @@ an administrator's overrides, which win.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays as holiday_data
@@ -20,37 +22,47 @@ MAX_DAYS_SCANNED = 3660  # ten years: no deadline lies further out
 
 @dataclass(frozen=True)
 class WorkCalendar:
-    days_off: frozenset = frozenset()  # public holidays and extra days off
-    working_days: frozenset = frozenset()  # make-up working days (win over weekends)
+    """Weekdays minus public holidays plus make-up days, for any year (the
+    `holidays` data of a year is read the first time a day of it is asked);
+    the administrator's overrides win over both."""
+    days_off: frozenset = frozenset()  # overrides: extra days off
+    working_days: frozenset = frozenset()  # overrides: make-up working days
     sessions: tuple = DEFAULT_SESSIONS
     weekdays: frozenset = frozenset(range(5))  # Monday..Friday
     zone: ZoneInfo = field(default=VN)
+    public_holidays: bool = True  # False: weekdays and overrides only
 
     def is_working_day(self, day: date) -> bool:
         if day in self.working_days:
             return True
-        return day.weekday() in self.weekdays and day not in self.days_off
+        if day in self.days_off:
+            return False
+        holidays, make_up = public_year(day.year) if self.public_holidays else ((), ())
+        if day in make_up:
+            return True
+        return day.weekday() in self.weekdays and day not in holidays
 
     @property
     def day_length(self) -> timedelta:
         return sum((_span(start, end) for start, end in self.sessions), timedelta())
 
 
-def build_calendar(years, overrides=(), sessions=DEFAULT_SESSIONS) -> WorkCalendar:
-    """VN public holidays and swapped Saturdays for `years`, then the overrides.
+@lru_cache(maxsize=64)
+def public_year(year: int) -> tuple[frozenset, frozenset]:
+    """The `holidays` package's VN days off and swapped working Saturdays of a year."""
+    data = holiday_data.country_holidays("VN", years=[year])
+    return (frozenset(data),
+            frozenset(day for day in data.weekend_workdays if day.year == year))
+
+
+def build_calendar(overrides=(), sessions=DEFAULT_SESSIONS) -> WorkCalendar:
+    """VN public holidays and swapped Saturdays, then the overrides.
 
     `overrides` are `(date, kind)` pairs, kind `day_off` or `working_day`.
     """
-    data = holiday_data.country_holidays("VN", years=sorted(set(years)))
-    days_off, working = set(data), set(data.weekend_workdays)
-    for day, kind in overrides:
-        if kind == "day_off":
-            days_off.add(day)
-            working.discard(day)
-        else:
-            working.add(day)
-            days_off.discard(day)
-    return WorkCalendar(frozenset(days_off), frozenset(working), tuple(sessions))
+    days_off = frozenset(day for day, kind in overrides if kind == "day_off")
+    working = frozenset(day for day, kind in overrides if kind != "day_off")
+    return WorkCalendar(days_off, working - days_off, tuple(sessions))
 
 
 def _span(start: time, end: time) -> timedelta:
@@ -73,6 +85,12 @@ def _sessions_from(instant: datetime, cal: WorkCalendar):
             if end > local:
                 yield max(start, local), end
     raise ValueError("no working time within ten years: check the calendar")
+
+
+def is_working_instant(instant: datetime, cal: WorkCalendar) -> bool:
+    """Within an office session of a working day (its start and end included)."""
+    local = instant.astimezone(cal.zone)
+    return any(start <= local <= end for start, end in _sessions_of(local.date(), cal))
 
 
 def next_working_instant(instant: datetime, cal: WorkCalendar) -> datetime:
@@ -111,8 +129,10 @@ def working_time_between(start: datetime, end: datetime, cal: WorkCalendar) -> t
 
 
 def add_calendar_days(instant: datetime, days: int, cal: WorkCalendar) -> datetime:
-    """A calendar-day deadline: the end of office hours that day, moved to the
-    end of the next working day when that day is not worked."""
+    """A calendar-day deadline counted from the day after `instant` (Civil Code,
+    art. 147: day 1 is the next day, so day N is N days after `instant`'s day):
+    the end of office hours that day, moved to the end of the next working day
+    when that day is not worked."""
     day = instant.astimezone(cal.zone).date() + timedelta(days=days)
     while not cal.is_working_day(day):
         day += timedelta(days=1)

@@ -1,6 +1,8 @@
 """Who is acting, and with what: the context every service call receives."""
 from dataclasses import dataclass, field
 
+from .settings import Settings
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -26,7 +28,7 @@ class Ctx:
     session: object  # sqlalchemy.orm.Session
     clock: object  # engine.clock.SystemClock | FrozenClock
     actor: Actor = SYSTEM
-    settings: dict = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
 
     def now(self):
         return self.clock.now()

@@ -10,8 +10,6 @@ from datetime import datetime, time, timedelta
 from .calendar import (WorkCalendar, add_calendar_days, add_working_days, add_working_time,
                        next_working_instant, parse_amount, working_time_between)
 
-DEFAULT_LADDER = {"remind_at": 0.75, "escalate_after": "1d"}
-
 
 @dataclass(frozen=True)
 class Rung:
@@ -24,7 +22,7 @@ def clock_start(received_at: datetime, cal: WorkCalendar) -> datetime:
     return next_working_instant(received_at, cal)
 
 
-def transfer_by(received_at: datetime, cal: WorkCalendar, cutoff=time(15, 0)) -> datetime:
+def transfer_by(received_at: datetime, cal: WorkCalendar, cutoff: time) -> datetime:
     """When a received paper dossier must reach the competent unit: the same
     working day, or the next working morning if received after the cut-off."""
     local = received_at.astimezone(cal.zone)
@@ -37,6 +35,9 @@ def transfer_by(received_at: datetime, cal: WorkCalendar, cutoff=time(15, 0)) ->
 
 
 def statutory_due(start: datetime, value: int, unit: str, cal: WorkCalendar) -> datetime:
+    """The due time of a statutory time counted from `start` (the instant of
+    reception): working time from the next working session, or calendar days
+    from the day after."""
     if unit == "working_days":
         return add_working_days(start, value, cal)
     if unit == "hours":
@@ -48,18 +49,16 @@ def step_due(opened_at: datetime, allotment: str | None, cal: WorkCalendar):
     return add_working_time(opened_at, parse_amount(allotment, cal), cal) if allotment else None
 
 
-def ladder(opened_at: datetime, due_at: datetime, cal: WorkCalendar,
-           policy: dict | None = None) -> list[Rung]:
-    """Reminder (after `remind_at` of the allotment), overdue mark at due, and
-    escalation `escalate_after` working time later."""
-    policy = {**DEFAULT_LADDER, **(policy or {})}
+def ladder(opened_at: datetime, due_at: datetime, cal: WorkCalendar, policy) -> list[Rung]:
+    """Reminder (after `policy.remind_at` of the allotment), overdue mark at
+    due, and escalation `policy.escalate_after` working time later."""
     allotted = working_time_between(opened_at, due_at, cal)
     rungs = []
-    if policy["remind_at"] and allotted > timedelta():
-        rungs.append(Rung("reminder", add_working_time(opened_at, allotted * policy["remind_at"],
+    if policy.remind_at and allotted > timedelta():
+        rungs.append(Rung("reminder", add_working_time(opened_at, allotted * policy.remind_at,
                                                        cal)))
     rungs.append(Rung("step_due", due_at))
-    if policy["escalate_after"]:
-        later = add_working_time(due_at, parse_amount(policy["escalate_after"], cal), cal)
+    if policy.escalate_after:
+        later = add_working_time(due_at, parse_amount(policy.escalate_after, cal), cal)
         rungs.append(Rung("escalation", later))
     return rungs

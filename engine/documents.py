@@ -1,8 +1,9 @@
 """A dossier's documents and their storage.
 
 Owns uploading a file (its type is decided by its first bytes, never by its
-name or the type the sender claims), attaching an applicant's earlier document
-to another dossier by reference, listing documents and opening their files.
+name or the type the sender claims), attaching an applicant's earlier document,
+held in a dossier the caller may see, to another dossier by reference,
+listing documents and opening their files.
 Files live under `<storage_dir>/documents/<2-char prefix>/<storage_name>` with
 a random name; each is written atomically before its row's transaction starts
 (so the dossier is not locked while bytes arrive) and removed again if that
@@ -20,10 +21,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from . import events, workflow
-from .access import load_visible_dossier, require_role
+from .access import load_visible_dossier, require_role, visible_filter
 from .errors import Conflict, DomainError, Invalid, NotFound, TooLarge
 from .queries import paginate
 from .store.documents import Document
+from .store.dossiers import Dossier
 from .uow import unit_of_work
 
 ROLES = ("reception", "officer")
@@ -83,8 +85,9 @@ def upload(ctx, code, *, content, filename, document_type, pages=None, digitized
 
 def reuse(ctx, code, document_id) -> Document:
     """Attach document `document_id` of the same applicant (same identity number) to
-    dossier `code`, sharing its file. The source dossier need not be visible to the
-    caller: the applicant need not bring a document the platform already holds."""
+    dossier `code`, sharing its file. The source must lie in a dossier the caller
+    may see: the identity number is typed by the caller and document ids are
+    sequential, so anything wider would hand anyone's papers to any desk."""
     require_role(ctx.actor, *ROLES)
     with unit_of_work(ctx) as session:
         dossier = _lock(session, ctx.actor, code)
@@ -93,8 +96,9 @@ def reuse(ctx, code, document_id) -> Document:
             raise Invalid("Documents are reused by the applicant's identity number, and this "
                           "dossier's applicant has none.",
                           [{"field": "reuse", "message": "the applicant has no id_number"}])
-        source = session.scalar(select(Document).where(
-            Document.id == document_id, Document.applicant_id_number == id_number))
+        found = select(Document).join(Dossier, Dossier.id == Document.dossier_id).where(
+            Document.id == document_id, Document.applicant_id_number == id_number)
+        source = session.scalar(_visible(found, session, ctx.actor))
         if source is None:
             raise NotFound(f"No document {document_id} of this dossier's applicant.")
         if session.scalar(select(Document.id).where(
@@ -122,7 +126,9 @@ def list_documents(ctx, code, page=1, per_page=50) -> dict:
 
 
 def open_document(ctx, code, document_id, *, storage_dir) -> tuple[Document, Path]:
-    """The document row and the path of its file, for a download."""
+    """The document row and the path of its file, for a download: only through a
+    dossier the caller may see that holds this very row (a reused copy is its
+    own row, so seeing the copy's dossier never opens the source's)."""
     dossier = load_visible_dossier(ctx.session, ctx.actor, code)
     document = ctx.session.scalar(select(Document).where(
         Document.id == document_id, Document.dossier_id == dossier.id))
@@ -221,6 +227,13 @@ def _lock(session, actor, code):
     if dossier.status in CLOSED:
         raise Conflict(f"Dossier {code} is {dossier.status}: it takes no more documents.")
     return dossier
+
+
+def _visible(query, session, actor):
+    """`query` narrowed to documents of dossiers `actor` may see; one not visible
+    reads as missing (404, same message), never as forbidden."""
+    clause = visible_filter(session, actor)
+    return query if clause is None else query.where(clause)
 
 
 def _id_number(dossier) -> str | None:

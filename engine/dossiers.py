@@ -4,7 +4,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import dossier_clock, events, projection, timers, workflow
+from . import dossier_clock, events, projection, step_times, supplements, timers, workflow
+from . import status as states
 from .access import load_visible_dossier, require_role, visible_filter
 from .calendar import VN
 from .deadlines import transfer_by
@@ -16,13 +17,19 @@ from .store.dossiers import Dossier, DossierSequence
 from .store.events import Event
 from .store.people import Unit
 from .uow import unit_of_work
-from .workcalendar import calendar_for
 
 CHANNELS = ("direct", "online", "post")
+OUTCOMES = ("received", "supplement", "refused")  # the desk's three, for every channel
 
 
-def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=None) -> Dossier:
+def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=None,
+                 outcome=None, missing=(), note="", reason="") -> Dossier:
+    """A dossier at a desk (`direct`, `post`: received, sent back for papers, or
+    refused on the spot) or an online submission waiting as new."""
     require_role(ctx.actor, "reception")
+    if channel == "online" and outcome is not None:
+        raise Invalid("An online submission waits as new: receive, send back or refuse it "
+                      "afterwards.", [{"field": "outcome", "message": "not for online"}])
     with unit_of_work(ctx) as session:
         proc = get_procedure(session, procedure)
         version = active_version(proc)
@@ -33,22 +40,31 @@ def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=N
         now = ctx.now()
         dossier = Dossier(code=_next_code(session, unit, now), procedure=proc, version=version,
                           receiving_unit=unit, channel=channel, applicant=applicant,
-                          data=data or {}, created_at=now, updated_at=now,
-                          status="new", national_status=1, revision=1)
+                          data=data or {}, created_at=now, updated_at=now, status=None,
+                          revision=1)
+        states.move(dossier, states.NEW)
         session.add(dossier)
         session.flush()
-        if channel == "online":
-            projection.sync_parties(session, dossier)
-            events.record(ctx, "dossier.submitted", dossier=dossier, detail={"channel": channel})
-        else:
+        if outcome in (None, "received") and channel != "online":
             receive_now(ctx, dossier)
+            return dossier
+        projection.sync_parties(session, dossier)
+        if channel == "online":
+            events.record(ctx, "dossier.submitted", dossier=dossier, detail={"channel": channel})
+        elif outcome == "supplement":
+            supplements.send_back(ctx, dossier, missing, note)
+        elif outcome == "refused":
+            states.move(dossier, states.REFUSED)
+            events.record(ctx, "dossier.refused", dossier=dossier, detail={"reason": reason})
     return dossier
 
 
 def receive_now(ctx, dossier):
     """Receive a dossier inside the caller's unit of work: clock, workflow, event."""
+    states.move(dossier, states.RECEIVED)
     dossier.received_at = ctx.now()
-    dossier.transfer_by = transfer_by(ctx.now(), calendar_for(ctx.session))
+    dossier.transfer_by = transfer_by(ctx.now(), step_times.calendar(ctx),
+                                      ctx.settings.transfer_cutoff)
     dossier_clock.start(ctx, dossier)
     events.record(ctx, "dossier.received", dossier=dossier,
                   detail={"channel": dossier.channel, "unit": dossier.receiving_unit.code,
@@ -121,8 +137,9 @@ def list_dossiers(ctx, status=None, procedure=None, unit=None, overdue=False, du
         query = query.where(Dossier.procedure.has(code=procedure))
     if unit:
         query = query.where(Dossier.receiving_unit.has(code=unit))
-    if overdue:
-        query = query.where(Dossier.due_at < ctx.now(), Dossier.resolved_at.is_(None))
+    if overdue:  # open, its clock running, past its due time
+        query = query.where(Dossier.due_at < ctx.now(), Dossier.status.in_(states.WORKING),
+                            Dossier.clock_state == "running")
     if due_before:
         query = query.where(Dossier.due_at < due_before)
     return paginate(ctx.session, query.order_by(Dossier.id.desc()), page, per_page)

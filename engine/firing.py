@@ -9,7 +9,7 @@ commit together.
 - `dossier_due`: the dossier is marked overdue; its competent unit's leaders
   and supervisors are told.
 """
-from . import events, workflow
+from . import events, status, workflow
 from .calendar import VN
 from .notifications import notify, users_for
 from .store.people import Unit
@@ -24,15 +24,16 @@ def give_up(ctx, timer, dossier):
     dossier.incident = {"element_id": timer.element_id, "timer_id": timer.id,
                         "message": f"{timer.kind} timer failed {timer.attempts} times: "
                                    f"{timer.last_error}", "at": ctx.now().isoformat()}
-    dossier.status = workflow.INCIDENT
+    if dossier.status in (status.RECEIVED, status.PROCESSING):
+        status.move(dossier, status.INCIDENT)
     workflow.touch(ctx, dossier)
     events.record(ctx, "timer.failed", dossier=dossier, element_id=timer.element_id,
                   detail={"timer_id": timer.id, "error": timer.last_error})
 
 
 def _bpmn(ctx, timer, dossier):
-    if dossier.status not in ("received", "processing", "supplement", "incident"):
-        return  # closed or not yet received
+    if dossier.status not in status.WORKING:
+        return  # closed, not yet received, or waiting for a supplement (held)
     events.record(ctx, "timer.fired", dossier=dossier, element_id=timer.element_id,
                   detail={"timer_id": timer.id, "due_at": timer.due_at.isoformat()})
     workflow.advance(ctx, dossier, workflow.load(ctx, dossier))

@@ -1,92 +1,104 @@
 """The one-stop life cycle around the BPMN steps (DOMAIN.md, "The dossier's
-life"): receiving or refusing an online submission, supplement requests and
-their return, the one extension, withdrawal, stopping, and returning the
-result. Each is one unit of work that locks the dossier, checks its state,
-and moves its status, national status code, clock, tasks and timers together
-with an event."""
-from datetime import timedelta
-
-from . import dossier_clock, events, timers, workflow
-from .access import load_visible_dossier, require_role
-from .calendar import working_time_between
-from .deadlines import clock_start
+life"): receiving, sending back or refusing a dossier at reception, the
+supplement during processing and its return, the one extension, withdrawal,
+stopping, and returning the result. Each is one unit of work that locks the
+dossier and moves its status (`engine.status`), clock, tasks and timers
+together with an event."""
+from . import dossier_clock, events, status, step_times, supplements, timers, workflow
+from .access import load_visible_dossier, managed_groups, require_role
 from .dossiers import receive_now
-from .errors import Conflict
+from .errors import Conflict, Forbidden
 from .uow import unit_of_work
-from .workcalendar import calendar_for
-
-NATIONAL = {"new": 1, "received": 2, "refused": 3, "processing": 4, "supplement": 5,
-            "withdrawn": 7, "stopped": 8, "resolved": 9, "returned": 10}
-OPEN = ("received", "processing", "incident")
-SUPPLEMENT_WINDOW = timedelta(hours=24)  # 3 working days of 8 hours
 
 
-def _locked(ctx, session, code, *states):
-    dossier = workflow.lock(session, load_visible_dossier(session, ctx.actor, code).id)
-    if states and dossier.status not in states:
-        raise Conflict(f"Dossier {code} is {dossier.status}: not possible now.")
-    return dossier
+def _locked(ctx, session, code):
+    return workflow.lock(session, load_visible_dossier(session, ctx.actor, code).id)
 
 
-def _set(ctx, dossier, status, event, **detail):
-    dossier.status, dossier.national_status = status, NATIONAL[status]
+def _set(ctx, dossier, to, event, **detail):
+    status.move(dossier, to)
     workflow.touch(ctx, dossier)
     events.record(ctx, event, dossier=dossier, detail=detail)
     return dossier
 
 
 def receive(ctx, code):
+    """Receive an online submission waiting as new."""
     require_role(ctx.actor, "reception")
     with unit_of_work(ctx) as session:
-        dossier = _locked(ctx, session, code, "new")
+        dossier = _locked(ctx, session, code)
+        status.require(dossier, status.NEW, doing="receive it")
         receive_now(ctx, dossier)
     return dossier
 
 
 def refuse(ctx, code, reason):
+    """Refuse at reception: an online submission, or a dossier sent back whose
+    papers never came (national status 3, from every channel)."""
     require_role(ctx.actor, "reception")
     with unit_of_work(ctx) as session:
-        dossier = _set(ctx, _locked(ctx, session, code, "new"), "refused", "dossier.refused",
-                       reason=reason)
+        dossier = _locked(ctx, session, code)
+        if dossier.received_at is not None:
+            raise Conflict(f"Dossier {code} was received: it can be stopped, not refused.")
+        _set(ctx, dossier, status.REFUSED, "dossier.refused", reason=reason)
     return dossier
 
 
-def request_supplement(ctx, code, missing, note, late_policy="refuse"):
-    """Everything missing in one notice; refused (or flagged) after 3 working days."""
+def request_supplement(ctx, code, missing, note):
+    """At reception: send the dossier back; during processing: the one supplement.
+    Returns (dossier, late)."""
     require_role(ctx.actor, "reception", "officer")
     with unit_of_work(ctx) as session:
-        dossier = _locked(ctx, session, code, *OPEN)
-        cal = calendar_for(session)
-        spent = working_time_between(clock_start(dossier.received_at, cal), ctx.now(), cal)
-        late = spent > SUPPLEMENT_WINDOW
-        if late and late_policy == "refuse":
-            raise Conflict("A supplement may be requested within 3 working days of reception.")
-        dossier_clock.pause(ctx, dossier)
-        _set(ctx, dossier, "supplement", "dossier.supplement_requested", missing=missing,
-             note=note, late=late)
+        dossier = _locked(ctx, session, code)
+        workflow.touch(ctx, dossier)
+        if dossier.status == status.NEW:
+            supplements.send_back(ctx, dossier, missing, note)
+            return dossier, False
+        status.require(dossier, *status.WORKING, doing="ask for a supplement")
+        late = supplements.ask(ctx, dossier, missing, note)
     return dossier, late
 
 
 def receive_supplement(ctx, code, documents=()):
-    """The complete dossier is back: the clock resumes or restarts per policy."""
+    """The papers are back: a dossier sent back at reception is now received;
+    otherwise the clock and the steps restart or resume per the procedure's
+    policy, and a diagram's waiting supplement step is done."""
     require_role(ctx.actor, "reception")
     with unit_of_work(ctx) as session:
-        dossier = _locked(ctx, session, code, "supplement")
-        if dossier.procedure.clock_policy == "pause":
-            dossier_clock.resume(ctx, dossier)
+        dossier = _locked(ctx, session, code)
+        status.require(dossier, status.SUPPLEMENT, doing="take a supplement")
+        events.record(ctx, "dossier.supplement_received", dossier=dossier,
+                      detail={"documents": list(documents)})
+        if dossier.received_at is None:
+            receive_now(ctx, dossier)
+            return dossier
+        waited_since, restart = dossier.clock_paused_at, dossier.procedure.clock_policy != "pause"
+        if restart:
+            dossier_clock.start(ctx, dossier)  # restart from zero, the default rule
         else:
-            dossier_clock.start(ctx, dossier)  # restart from zero, the 2018 rule
-        status = "processing" if any(t.status == "completed" for t in dossier.tasks) \
-            else "received"
-        _set(ctx, dossier, status, "dossier.supplement_received", documents=list(documents),
-             due_at=dossier.due_at.isoformat())
+            dossier_clock.resume(ctx, dossier)
+        instance = workflow.load(ctx, dossier)
+        step_times.resume(ctx, dossier, instance, waited_since, restart)
+        status.move(dossier, status.INCIDENT if dossier.incident else status.at_work(dossier))
+        step = supplements.waiting_step(dossier)
+        if step is None:
+            workflow.advance(ctx, dossier, instance)
+        else:
+            workflow.complete_step(ctx, dossier, instance, step,
+                                   {supplements.RETURNED_PAPERS: list(documents)})
     return dossier
 
 
 def extend(ctx, code, new_due_at, reason):
+    """The one extension, by a leader of the dossier's handling unit."""
     require_role(ctx.actor, "leader")
     with unit_of_work(ctx) as session:
-        dossier = _locked(ctx, session, code, *OPEN)
+        dossier = _locked(ctx, session, code)
+        handling = dossier.procedure.agency.code
+        if "admin" not in ctx.actor.roles and handling not in managed_groups(session, ctx.actor):
+            raise Forbidden(f"Only a leader of {handling}, the unit handling dossier {code}, "
+                            f"may extend it.")
+        status.require(dossier, *status.WORKING, doing="extend it")
         dossier_clock.extend(ctx, dossier, new_due_at, reason)
         workflow.touch(ctx, dossier)
     return dossier
@@ -94,30 +106,31 @@ def extend(ctx, code, new_due_at, reason):
 
 def withdraw(ctx, code, reason):
     require_role(ctx.actor, "reception")
-    return _close(ctx, code, "withdrawn", "dossier.withdrawn", reason)
+    return _close(ctx, code, status.WITHDRAWN, "dossier.withdrawn", reason)
 
 
 def stop(ctx, code, reason):
     require_role(ctx.actor, "leader")
-    return _close(ctx, code, "stopped", "dossier.stopped", reason)
+    return _close(ctx, code, status.STOPPED, "dossier.stopped", reason)
 
 
-def _close(ctx, code, status, event, reason):
+def _close(ctx, code, to, event, reason):
     with unit_of_work(ctx) as session:
-        dossier = _locked(ctx, session, code, "new", "supplement", *OPEN)
+        dossier = _locked(ctx, session, code)
+        status.require(dossier, *status.OPEN, doing=f"be {to}")
         for task in dossier.open_tasks:
             task.status, task.ended_at = "cancelled", ctx.now()
             events.record(ctx, "task.cancelled", dossier=dossier, task_id=task.id,
                           element_id=task.element_id)
         timers.cancel(session, dossier, ctx.now())
         dossier_clock.stop(ctx, dossier)
-        _set(ctx, dossier, status, event, reason=reason)
+        _set(ctx, dossier, to, event, reason=reason)
     return dossier
 
 
 def return_result(ctx, code, channel, note=""):
     require_role(ctx.actor, "reception")
     with unit_of_work(ctx) as session:
-        dossier = _set(ctx, _locked(ctx, session, code, "resolved"), "returned",
-                       "dossier.returned", channel=channel, note=note)
+        dossier = _set(ctx, _locked(ctx, session, code), status.RETURNED, "dossier.returned",
+                       channel=channel, note=note)
     return dossier

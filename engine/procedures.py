@@ -1,20 +1,24 @@
 """The catalogue: procedures, deploying versions of their diagrams, and forms."""
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from forms import FormDefinitionError, parse_definition
+from forms import RESERVED_KEYS, FormDefinitionError, field_keys, parse_definition
 
-from . import allotments, bpmn, events
+from . import allotments, bpmn, events, supplements
 from .access import require_role
 from .errors import Conflict, Invalid, NotFound, TooLarge
 from .queries import paginate
 from .store.people import ROLES, Unit
 from .store.procedures import Form, Procedure, ProcedureVersion
+from .settings import SettingError, with_policy
 from .uow import unit_of_work
+from .workcalendar import calendar_for
 
 ALLOTMENT = re.compile(r"^\d+(\.\d+)?[dh]$")
 TIME_UNITS = ("working_days", "days", "hours")
+LIFECYCLE_STEPS = (supplements.LIFECYCLE,)  # steps the life cycle drives (a property)
 
 
 def create_procedure(ctx, code, name, agency, statutory_time, field="", level="province",
@@ -26,6 +30,11 @@ def create_procedure(ctx, code, name, agency, statutory_time, field="", level="p
         unit = session.scalar(select(Unit).where(Unit.code == agency))
         if unit is None:
             raise Invalid(f"No unit {agency}.", [{"field": "agency", "message": "unknown unit"}])
+        try:
+            with_policy(ctx.settings, details or {})
+        except SettingError as exc:
+            raise Invalid("The procedure's policy is invalid.",
+                          [{"field": f"details.{exc.name}", "message": exc.message}]) from None
         procedure = Procedure(code=code, name=name, field=field, agency=unit, level=level,
                               statutory_value=statutory_time["value"],
                               statutory_unit=statutory_time["unit"], clock_policy=clock_policy,
@@ -81,8 +90,10 @@ def deploy_version(ctx, code, xml: bytes, uploaded_forms=(), max_bytes=2_000_000
     new_forms = _parse_forms(uploaded_forms)
     with unit_of_work(ctx) as session:
         procedure = get_procedure(session, code)
-        _check_tasks(session, diagram, {**latest_forms(session, procedure), **new_forms})
-        too_long = allotments.problem(diagram, procedure)
+        forms = {**latest_forms(session, procedure), **new_forms}
+        _check_tasks(session, diagram, forms)
+        day_hours = calendar_for(session, ctx.settings.office_hours).day_length / timedelta(hours=1)
+        too_long = allotments.problem(diagram, procedure, day_hours)
         if too_long:
             raise Invalid("The steps' allotments exceed the statutory time.", [too_long])
         number = (session.scalar(select(func.max(ProcedureVersion.number))
@@ -91,7 +102,7 @@ def deploy_version(ctx, code, xml: bytes, uploaded_forms=(), max_bytes=2_000_000
             procedure_id=procedure.id, number=number, process_id=diagram.process_id,
             checksum=diagram.checksum, bpmn_xml=xml, spec_json=diagram.spec_json,
             user_tasks=[_task_dict(t) for t in diagram.user_tasks],
-            warnings=[_problem(p) for p in diagram.warnings],
+            warnings=[_problem(p) for p in diagram.warnings] + _unset_reads(xml, diagram, forms),
             deployed_by=ctx.actor.username, deployed_at=ctx.now())
         session.add(version)
         session.flush()
@@ -115,6 +126,21 @@ def latest_forms(session, procedure, before_version=None) -> dict[str, dict]:
 
 def version_forms(session, version) -> dict[str, dict]:
     return latest_forms(session, version.procedure, before_version=version.number)
+
+
+def _unset_reads(xml, diagram, forms) -> list[dict]:
+    """Warnings for names a condition or script reads that no form, generic step,
+    script or start data sets: a misspelling shows at deploy, not as an incident."""
+    if any(task.form_key is None and not task.lifecycle for task in diagram.user_tasks):
+        return []  # a step without a form takes the generic form: any name
+    settable = set(RESERVED_KEYS).union(*(field_keys(forms[task.form_key])
+                                          for task in diagram.user_tasks if task.form_key))
+    if any(task.lifecycle for task in diagram.user_tasks):
+        settable.add(supplements.RETURNED_PAPERS)
+    return [_problem(bpmn.Problem(reads.element_id, reads.line, f"reads '{name}', which no "
+                                  "form, generic step, script or start data sets"))
+            for reads in bpmn.variable_reads(xml) for name in reads.names
+            if name not in settable]
 
 
 def _parse_forms(uploaded) -> dict[str, dict]:
@@ -150,6 +176,14 @@ def _check_tasks(session, diagram, forms):
         if task.form_key and task.form_key not in forms:
             errors.append({"element_id": task.element_id, "line": task.line,
                            "message": f"form '{task.form_key}' is not uploaded"})
+        if task.lifecycle is not None and task.lifecycle not in LIFECYCLE_STEPS:
+            errors.append({"element_id": task.element_id, "line": task.line,
+                           "message": f"lifecycle '{task.lifecycle}' is not one of "
+                                      f"{', '.join(LIFECYCLE_STEPS)}"})
+        elif task.lifecycle and task.form_key:
+            errors.append({"element_id": task.element_id, "line": task.line,
+                           "message": "a life-cycle step is completed by the life cycle "
+                                      "itself: it takes no form"})
         if task.allotment and not ALLOTMENT.match(task.allotment):
             errors.append({"element_id": task.element_id, "line": task.line,
                            "message": f"allotment '{task.allotment}' is not like 2d or 4h"})
@@ -167,4 +201,4 @@ def _problem(problem) -> dict:
 def _task_dict(task) -> dict:
     return {"element_id": task.element_id, "name": task.name, "lane": task.lane,
             "candidate_groups": list(task.candidate_groups), "form_key": task.form_key,
-            "allotment": task.allotment}
+            "allotment": task.allotment, "lifecycle": task.lifecycle}

@@ -5,7 +5,7 @@ dossier at once cannot both win: the later write fails with a conflict.
 """
 from sqlalchemy import or_, select
 
-from . import events, workflow
+from . import events, status, workflow
 from .access import managed_groups, require_role, visible_filter
 from .queries import paginate
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -16,7 +16,6 @@ from .store.procedures import Procedure
 from .uow import unit_of_work
 
 SCOPES = ("mine", "available", "all")
-WORKING = ("received", "processing", "incident")  # not while waiting for a supplement
 
 
 def list_tasks(ctx, scope="all", overdue=False, procedure=None, page=1, per_page=50):
@@ -29,8 +28,8 @@ def list_tasks(ctx, scope="all", overdue=False, procedure=None, page=1, per_page
     elif "admin" not in actor.roles:
         query = query.where(or_(Task.assignee_id == actor.id, _candidate_of(actor),
                                 visible_filter(ctx.session, actor)))
-    if overdue:
-        query = query.where(Task.due_at < ctx.now())
+    if overdue:  # a step waiting with its dossier for a supplement is not overdue
+        query = query.where(Task.due_at < ctx.now(), Dossier.status.in_(status.WORKING))
     if procedure:
         query = query.where(Dossier.procedure.has(Procedure.code == procedure))
     query = query.order_by(Task.due_at.is_(None), Task.due_at, Task.created_at, Task.id)
@@ -116,13 +115,7 @@ def complete(ctx, task_id, data: dict):
             raise Conflict("Claim the task before completing it.")
         data = validate_submission(session, task, data)
         dossier = task.dossier
-        instance = workflow.load(ctx, dossier)
-        if task.id not in {view.id for view in instance.ready_tasks()}:
-            raise Conflict(f"Task {task_id} is no longer ready.")
-        task.status, task.ended_at, task.completed_by = "completed", ctx.now(), ctx.actor.username
-        events.record(ctx, "task.completed", dossier=dossier, task_id=task.id,
-                      element_id=task.element_id, detail={"data": data})
-        workflow.advance(ctx, dossier, instance, step=lambda: instance.complete(task.id, data))
+        workflow.complete_step(ctx, dossier, workflow.load(ctx, dossier), task, data)
     return task, dossier.open_tasks
 
 
@@ -133,7 +126,7 @@ def _open_task(ctx, task_id, verb="change") -> Task:
     ctx.session.refresh(task)
     if task.status != "open":
         raise Conflict(f"Task {task_id} is {task.status}; cannot {verb} it.")
-    if dossier.status not in WORKING:
+    if dossier.status not in status.WORKING:
         raise Conflict(f"Dossier {dossier.code} is {dossier.status}: its steps wait.")
     return task
 

@@ -1,8 +1,9 @@
 """The platform's current working calendar: VN holidays plus the overrides in the database.
 
-`calendar_for(session)` gives the `WorkCalendar` that deadline code passes to
-the pure maths of `engine.calendar`; it is cached per set of overrides, so a
-call costs one small SELECT while nothing changes. `calendar_year` describes a
+`calendar_for(session, sessions)` gives the `WorkCalendar` that deadline code
+passes to the pure maths of `engine.calendar` (office sessions come from the
+settings); it is cached per set of overrides, so a call costs one small SELECT
+while nothing changes. `calendar_year` describes a
 year for `GET /calendar`; administrators add and remove overrides, each change
 recorded on the `calendar` event stream. Changing the calendar does not move
 existing deadlines (they are stored instants); recomputing them is a separate,
@@ -17,13 +18,12 @@ from sqlalchemy import select
 
 from . import events
 from .access import require_role
-from .calendar import VN, WorkCalendar, build_calendar
+from .calendar import DEFAULT_SESSIONS, VN, WorkCalendar, build_calendar
 from .errors import Invalid, NotFound
 from .store.calendar import CalendarOverride
 from .uow import unit_of_work
 
 KINDS = ("day_off", "working_day")
-DEFAULT_YEARS = tuple(range(2020, 2036))  # wide enough for any deadline set in 2020-2035
 CACHE_SIZE = 32
 HOLIDAY_LANGUAGE = "vi"  # explicit: otherwise the package guesses from the process locale
 DAY_OFF_NAME = "Ngày nghỉ"
@@ -33,20 +33,20 @@ _cache: dict = {}
 _cache_lock = threading.Lock()
 
 
-def calendar_for(session, years=None) -> WorkCalendar:
-    """The working calendar for `years` (default 2020-2035) with every override applied."""
+def calendar_for(session, sessions=DEFAULT_SESSIONS) -> WorkCalendar:
+    """The working calendar with every override applied."""
     rows = session.execute(select(CalendarOverride.day, CalendarOverride.kind))
     pairs = frozenset((day, kind) for day, kind in rows)
-    return _cached(tuple(sorted(set(years or DEFAULT_YEARS))), pairs)
+    return _cached(tuple(sessions), pairs)
 
 
-def _cached(years: tuple, pairs: frozenset) -> WorkCalendar:
-    key = (years, pairs)
+def _cached(sessions: tuple, pairs: frozenset) -> WorkCalendar:
+    key = (sessions, pairs)
     with _cache_lock:
         found = _cache.get(key)
     if found is not None:
         return found
-    built = build_calendar(years, sorted(pairs))
+    built = build_calendar(sorted(pairs), sessions)
     with _cache_lock:
         while len(_cache) >= CACHE_SIZE:
             del _cache[next(iter(_cache))]  # the oldest entry
@@ -57,7 +57,8 @@ def calendar_year(ctx, year: int | None = None) -> dict:
     """Working days, holidays, make-up days, office hours and overrides of one year."""
     year = year or ctx.now().astimezone(VN).year
     rows = ctx.session.scalars(select(CalendarOverride).order_by(CalendarOverride.day)).all()
-    cal = _cached((year,), frozenset((row.day, row.kind) for row in rows))
+    cal = _cached(tuple(ctx.settings.office_hours),
+                  frozenset((row.day, row.kind) for row in rows))
     reasons = {row.day: row.reason for row in rows}
     days = [date(year, 1, 1) + timedelta(days=n) for n in range(_days_in(year))]
     return {
@@ -79,7 +80,7 @@ def _holidays(days, cal: WorkCalendar, reasons: dict) -> list[dict]:
     listed = []
     for day in days:
         usually_worked = day.weekday() < 5 or day in make_up
-        if day in cal.days_off and (day in names or usually_worked):
+        if not cal.is_working_day(day) and (day in names or usually_worked):
             listed.append({"date": day,
                            "name": reasons.get(day) or names.get(day) or DAY_OFF_NAME})
     return listed

@@ -10,12 +10,10 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from . import bpmn, dossier_clock, events, projection
+from . import bpmn, dossier_clock, events, projection, status, step_times, supplements
 from .calendar import add_calendar_days, add_working_days, add_working_time
+from .errors import Conflict
 from .store.dossiers import Dossier
-from .workcalendar import calendar_for
-
-RESOLVED, PROCESSING, RECEIVED, INCIDENT = "resolved", "processing", "received", "incident"
 
 
 def spec_of(version):
@@ -27,7 +25,7 @@ def script_functions(ctx) -> dict:
     `add_working_days(2)`: each returns an ISO instant with its offset. The
     calendar is read only when a diagram calls one (not on every load)."""
     def helper(add, amount):
-        return lambda n: add(ctx.now(), amount(n), calendar_for(ctx.session)).isoformat()
+        return lambda n: add(ctx.now(), amount(n), step_times.calendar(ctx)).isoformat()
     return {
         "add_working_days": helper(add_working_days, float),
         "add_working_hours": helper(add_working_time, lambda n: timedelta(hours=n)),
@@ -71,33 +69,41 @@ def advance(ctx, dossier, instance, step=None):
     save(ctx, dossier, instance)
 
 
+def complete_step(ctx, dossier, instance, task, data):
+    """The actor finished `task` with `data`: record it and move the instance on."""
+    if task.id not in {view.id for view in instance.ready_tasks()}:
+        raise Conflict(f"Task {task.id} is no longer ready.")
+    task.status, task.ended_at, task.completed_by = "completed", ctx.now(), ctx.actor.username
+    events.record(ctx, "task.completed", dossier=dossier, task_id=task.id,
+                  element_id=task.element_id, detail={"data": data})
+    advance(ctx, dossier, instance, step=lambda: instance.complete(task.id, data))
+
+
 def save(ctx, dossier, instance):
-    projection.sync(ctx, dossier, instance.ready_tasks(), instance.waiting_timers())
+    opened = projection.sync(ctx, dossier, instance.ready_tasks(), instance.waiting_timers())
     dossier.state = instance.dump()
     # Branches still running keep their data to themselves until they join;
     # the dossier shows everything submitted so far.
     dossier.data = {**dossier.data, **instance.data}
     touch(ctx, dossier)
-    if instance.completed and dossier.status != RESOLVED:
-        dossier.status, dossier.national_status = RESOLVED, 9
+    if instance.completed and dossier.status != status.RESOLVED:
+        status.move(dossier, status.RESOLVED)
         dossier.resolved_at = ctx.now()
         dossier_clock.stop(ctx, dossier)
         events.record(ctx, "dossier.resolved", dossier=dossier)
-    elif not instance.completed and dossier.status in (RECEIVED, PROCESSING, INCIDENT, "new"):
-        # supplement, withdrawn, stopped and the like are the life cycle's to change
-        dossier.status = INCIDENT if dossier.incident else _open_status(dossier)
-        dossier.national_status = 2 if _none_completed(dossier) else 4
+    elif not instance.completed and dossier.status in status.WORKING:
+        # a supplement, withdrawal, stop and the like are the life cycle's to change
+        now = status.INCIDENT if dossier.incident else status.at_work(dossier)
+        if now != dossier.status:
+            status.move(dossier, now)
+    asking = supplements.steps(dossier.version) if opened else set()
+    for task in opened:
+        if task.element_id in asking:  # the diagram asks: the life-cycle rule applies
+            missing, note = supplements.missing_from(dossier.data)
+            supplements.ask(ctx, dossier, missing, note, element_id=task.element_id)
 
 
 def touch(ctx, dossier):
     """Mark a command on the dossier: its revision goes up, so racing writers conflict."""
     dossier.revision += 1
     dossier.updated_at = ctx.now()
-
-
-def _open_status(dossier):
-    return RECEIVED if _none_completed(dossier) else PROCESSING
-
-
-def _none_completed(dossier):
-    return not any(task.status == "completed" for task in dossier.tasks)

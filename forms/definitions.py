@@ -54,3 +54,17 @@ def _check_component(form_id, index, component):
         raise FormDefinitionError(f"{where}: the key '{component['key']}' is reserved")
     for child_index, child in enumerate(component.get("components") or []):
         _check_component(form_id, f"{index}.{child_index}", child)
+
+
+def field_keys(definition: dict) -> set[str]:
+    """Every key the form's components name, inside groups and dynamic lists too:
+    the variables a step with this form may set (a list's inner keys count, so
+    a deploy check errs towards silence)."""
+    keys, pending = set(), list(definition.get("components") or [])
+    while pending:
+        component = pending.pop()
+        if isinstance(component, dict):
+            if isinstance(component.get("key"), str):
+                keys.add(component["key"])
+            pending += component.get("components") or []
+    return keys

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from api import create_app
 from api.config import TestConfig
+from api.setup import prepare
 from engine.catalogue import load_people, load_procedure_folder
 from engine.clock import FrozenClock
 from engine.context import Actor, Ctx
@@ -57,11 +58,12 @@ def clock():
 
 @pytest.fixture(scope="session")
 def migrated(database_url, tmp_path_factory):
-    """Apply the migrations once, through the application's start-up."""
+    """Apply the migrations once, through the platform's start-up (`prepare`)."""
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url
     config.DATA_DIR = tmp_path_factory.mktemp("migrate")
     app = create_app(config.finalize())
+    prepare(app)
     with app.app_context():
         _db.engine.dispose()
     return database_url
@@ -81,6 +83,7 @@ def config(migrated, database_url, clock, tmp_path):
 @pytest.fixture
 def app(config):
     app = create_app(config)
+    prepare(app)  # migrated already (AUTO_MIGRATE off): creates the configured admin
     yield app
     with app.app_context():
         _db.session.remove()

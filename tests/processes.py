@@ -1,6 +1,6 @@
-"""Real platform processes for tests: the web server and scheduler processes,
-started with `flask`, and a small HTTP client. Waiting is done by reading
-what the processes print, never by sleeping."""
+"""Real platform processes for tests: the web server (`flask run`, or gunicorn
+with the repository's gunicorn.conf.py), scheduler processes, and a small HTTP
+client. Waiting is done by reading what the processes print, never by sleeping."""
 import json
 import os
 import signal
@@ -15,10 +15,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def platform_env(database_url, data_dir, **settings):
-    env = {**os.environ, "MOTCUA_DATABASE_URL": database_url, "MOTCUA_DATA_DIR": str(data_dir),
-           "MOTCUA_SECRET_KEY": "process-tests", "MOTCUA_ADMIN_USER": "admin",
-           "MOTCUA_ADMIN_PASSWORD": "admin-process-tests"}
+def platform_env(database_url, data_dir, secret_key="process-tests", **settings):
+    """No `database_url`: SQLite in `data_dir`; no `secret_key`: the one kept there."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("MOTCUA_")}
+    env.update({"MOTCUA_DATA_DIR": str(data_dir), "MOTCUA_ADMIN_USER": "admin",
+                "MOTCUA_ADMIN_PASSWORD": "admin-process-tests"})
+    if database_url:
+        env["MOTCUA_DATABASE_URL"] = database_url
+    if secret_key:
+        env["MOTCUA_SECRET_KEY"] = secret_key
     env.update({f"MOTCUA_{key.upper()}": str(value) for key, value in settings.items()})
     return env
 
@@ -71,6 +76,52 @@ class Server:
     def kill(self):
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
+
+
+class Gunicorn(Server):
+    """`gunicorn -c gunicorn.conf.py -w N wsgi:app` in a process group of its own;
+    `start()` returns when every worker has loaded the app (the config's
+    post_worker_init line); `kill()` SIGKILLs the master and its workers at once."""
+
+    def __init__(self, env, workers=4):
+        super().__init__(env)
+        self.workers, self.lines = workers, []
+
+    def start(self):
+        self.lines = []
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "-w",
+             str(self.workers), "wsgi:app"], cwd=ROOT, env={**self.env, "PORT": str(self.port)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        ready = 0
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip())
+            ready += "Worker ready" in line
+            if ready == self.workers:
+                threading.Thread(target=self._read, daemon=True).start()
+                return self
+        self.process.wait(timeout=10)
+        raise RuntimeError("gunicorn did not start:\n" + "\n".join(self.lines[-20:]))
+
+    def _read(self):
+        for line in self.process.stderr:
+            self.lines.append(line.rstrip())
+
+    def running(self):
+        return self.process.poll() is None
+
+    def kill(self):
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass  # the whole group is gone already
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        """SIGTERM: a graceful stop of the master and its workers."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=40)
 
 
 class Scheduler:

@@ -75,3 +75,47 @@ def test_broken_definitions_are_refused_at_deploy(component, message):
     from forms import FormDefinitionError, parse_definition
     with pytest.raises(FormDefinitionError, match=message):
         parse_definition(form(component))
+
+
+def test_the_generic_form_takes_flat_scalars_under_variable_names():
+    from forms import validate_generic
+    data = {"approved": True, "note": "Đủ điều kiện", "copies": 2, "fee": 1.5, "ref": None,
+            "họ_tên": "An", "x" * 64: "", "note2": "y" * 2_000}
+    assert validate_generic(data) == data
+    assert validate_generic({}) == {}
+    assert validate_generic({f"k{i}": i for i in range(50)})
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"1st": 1}, "1st"), ({"a-b": 1}, "a-b"), ({"class": 1}, "class"), ({"": 1}, ""),
+    ({"_private": 1}, "_private"), ({"x" * 65: 1}, "x" * 65), ({"applicant": "x"}, "applicant"),
+    ({"channel": "online"}, "channel"), ({"dossier_code": "X"}, "dossier_code"),
+    ({"rows": [1]}, "rows"), ({"who": {"name": "x"}}, "who"), ({"n": float("nan")}, "n"),
+    ({"n": float("inf")}, "n"), ({"text": "y" * 2_001}, "text"),
+])
+def test_the_generic_form_names_each_bad_field(data, field):
+    from forms import validate_generic
+    with pytest.raises(FormDataInvalid) as info:
+        validate_generic({"fine": 1, **data})
+    assert [e["field"] for e in info.value.errors] == [field]
+    assert info.value.errors[0]["message"]
+
+
+def test_the_generic_form_is_bounded_in_count_and_reports_every_field():
+    from forms import validate_generic
+    with pytest.raises(FormDataInvalid) as info:
+        validate_generic({f"k{i}": i for i in range(51)})
+    assert [e["field"] for e in info.value.errors] == ["data"]
+    with pytest.raises(FormDataInvalid) as info:
+        validate_generic({"ok": 1, "bad key": 1, "nested": [], "add_working_days": 1},
+                         reserved=frozenset({"add_working_days"}))
+    assert [e["field"] for e in info.value.errors] == ["add_working_days", "bad key", "nested"]
+
+
+def test_field_keys_walk_groups_and_dynamic_lists():
+    from forms import field_keys
+    definition = form(field("a"), {"type": "text", "text": "no key"},
+                      {"type": "group", "components": [field("b"), {
+                          "type": "dynamiclist", "key": "rows", "components": [field("c")]}]})
+    assert field_keys(definition) == {"a", "b", "rows", "c"}
+    assert field_keys({"id": "empty"}) == set()

@@ -7,6 +7,7 @@ caches restored specs per version (`load_spec`), and runs instances
 from .clock import use_clock
 from .compiler import compile_diagram
 from .errors import DiagramRejected, ScriptFailed, TaskNotReady
+from .reads import SCRIPT_HELPERS, Reads, variable_reads  # noqa: F401 (see reads.py)
 from .runtime import Instance
 from .specs import SpecHandle, load_spec
 from .timers import duration_after

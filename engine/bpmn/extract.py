@@ -74,15 +74,16 @@ def _lane_of(task, lanes: dict[str, str]) -> str | None:
 
 
 def _user_task(task, lane: str | None) -> UserTaskSpec:
-    spiff = _properties(task, "spiffworkflow")
+    spiff, camunda = _properties(task, "spiffworkflow"), _properties(task, "camunda")
     return UserTaskSpec(
         element_id=task.get("id"),
         name=task.get("name") or "",
         lane=lane,
         candidate_groups=_candidate_groups(task, spiff, lane),
         form_key=task.get(f"{{{CAMUNDA_NS}}}formKey") or spiff.get("formKey"),
-        allotment=_properties(task, "camunda").get("allotment") or spiff.get("allotment"),
+        allotment=camunda.get("allotment") or spiff.get("allotment"),
         line=task.sourceline,
+        lifecycle=camunda.get("lifecycle") or spiff.get("lifecycle"),
     )
 
 

@@ -21,7 +21,7 @@ from . import serializer
 from .errors import ScriptFailed, TaskNotReady
 from .scripts import RestrictedScriptEngine, ScriptError, describe
 from .specs import SpecHandle
-from .timers import timer_view
+from .timers import shift, timer_view
 from .views import TaskView, TimerView
 
 # Automatic tasks per run(): a BPMN loop must not spin forever.  It is kept
@@ -131,6 +131,11 @@ class Instance:
     def dump(self) -> str:
         """State JSON without specs, with a "serializer_version" key."""
         return serializer.state_to_json(self._wf)
+
+    def shift_timers(self, delta, after) -> int:
+        """Move every waiting timer due after `after` on by `delta`; how many moved."""
+        waiting = self._wf.get_tasks(state=TaskState.WAITING)
+        return sum(shift(task, delta, after) for task in waiting)
 
     def waiting_timers(self) -> list[TimerView]:
         views = (timer_view(t) for t in self._wf.get_tasks(state=TaskState.WAITING))

@@ -31,6 +31,8 @@ class UserTaskSpec:
     form_key: str | None
     allotment: str | None
     line: int | None
+    # a life-cycle step the platform itself drives (e.g. "supplement"), or None
+    lifecycle: str | None = None
 
 
 @dataclass(frozen=True)

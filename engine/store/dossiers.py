@@ -6,10 +6,14 @@ so a lost race raises StaleDataError
 (mapped to 409 by the unit of work), never a lost update. Task rows and
 parties are projections written in the same transaction as the state.
 """
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Json, UTCDateTime, db
+
+# engine.status.STATUSES, repeated here because the store does not import services
+STATUSES = ("new", "received", "refused", "processing", "supplement", "withdrawn",
+            "stopped", "resolved", "returned", "incident")
 
 
 class DossierSequence(db.Model):
@@ -23,6 +27,8 @@ class DossierSequence(db.Model):
 class Dossier(db.Model):
     """One application for one procedure: its workflow state, data and status."""
     __tablename__ = "dossier"
+    __table_args__ = (CheckConstraint("status IN (" + ", ".join(f"'{s}'" for s in STATUSES)
+                                      + ")", name="ck_dossier_status"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id"), index=True)
@@ -46,6 +52,7 @@ class Dossier(db.Model):
     clock_paused_at = mapped_column(UTCDateTime)
     clock_remaining_seconds: Mapped[int | None] = mapped_column(Integer)
     extended_to = mapped_column(UTCDateTime)
+    supplement_requested_at = mapped_column(UTCDateTime)  # the one during processing
     overdue_at = mapped_column(UTCDateTime)
     updated_at = mapped_column(UTCDateTime, nullable=False)
     revision: Mapped[int] = mapped_column(Integer, nullable=False)

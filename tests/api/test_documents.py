@@ -227,3 +227,66 @@ def test_closed_dossiers_take_no_documents_and_ids_are_bounded(household, login_
     assert response.status_code == 422
     reception.post(f"/api/v1/dossiers/{code}/withdraw", json={"reason": "rút"})
     assert upload(reception, code).status_code == 409
+
+
+CITIZEN = {"name": "Phạm Văn Cường", "id_number": "079099001234"}
+
+
+def _open_for(caller, procedure, applicant=CITIZEN):
+    response = caller.post("/api/v1/dossiers", json={
+        "procedure": procedure, "applicant": applicant, "channel": "direct"})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["code"]
+
+
+@pytest.fixture
+def two_agencies(demo, admin_ctx):
+    """The provincial judicial-record procedure and the ward's birth registration."""
+    from .walk import deploy
+    return deploy(admin_ctx, "judicial-record"), deploy(admin_ctx, "birth-registration")
+
+
+def test_a_desk_cannot_reuse_papers_of_a_dossier_it_cannot_see(app, db, two_agencies, login_as):
+    record, birth = two_agencies
+    reception, ward = login_as("reception"), login_as("phuhoi_desk")
+    source = _open_for(reception, record)
+    original = upload(reception, source).get_json()
+    assert ward.get(f"/api/v1/dossiers/{source}").status_code == 404
+    target = _open_for(ward, birth)  # same identity number, typed at the ward's desk
+    response = ward.post(f"/api/v1/dossiers/{target}/documents", json={"reuse": original["id"]})
+    assert response.status_code == 404, response.get_json()
+    missing = ward.post(f"/api/v1/dossiers/{target}/documents", json={"reuse": 999_999})
+    assert missing.status_code == 404  # the same answer as for a document that is not there
+    assert response.get_json()["detail"] == missing.get_json()["detail"].replace(
+        "999999", str(original["id"]))
+    assert row_count(db) == 1 and len(stored_files(app)) == 1
+    assert ward.get(f"/api/v1/dossiers/{target}/documents").get_json()["total"] == 0
+    assert history_of(ward, target, "document.reused") == []
+    for code in (source, target):
+        url = f"/api/v1/dossiers/{code}/documents/{original['id']}/content"
+        assert ward.get(url).status_code == 404
+
+
+def test_reuse_from_a_dossier_the_caller_sees_through_its_units(app, two_agencies, login_as):
+    record, _ = two_agencies
+    reception, office = login_as("reception"), login_as("stp_officer")
+    source, target = _open_for(reception, record), _open_for(reception, record)
+    original = upload(reception, source).get_json()
+    response = office.post(f"/api/v1/dossiers/{target}/documents", json={"reuse": original["id"]})
+    assert response.status_code == 201, response.get_json()
+    reused = response.get_json()
+    assert reused["reused_from"] == original["id"] and len(stored_files(app)) == 1
+    content = office.get(f"/api/v1/dossiers/{target}/documents/{reused['id']}/content")
+    assert content.status_code == 200 and content.data == PDF
+
+
+def test_a_download_needs_a_visible_dossier_holding_that_row(two_agencies, login_as):
+    record, birth = two_agencies
+    reception, ward = login_as("reception"), login_as("phuhoi_desk")
+    hidden = upload(reception, _open_for(reception, record)).get_json()
+    own = _open_for(ward, birth)
+    mine = upload(ward, own).get_json()
+    base = f"/api/v1/dossiers/{own}/documents"
+    assert ward.get(f"{base}/{mine['id']}/content").status_code == 200
+    assert ward.get(f"{base}/{hidden['id']}/content").status_code == 404
+    assert reception.get(f"{base}/{mine['id']}/content").status_code == 404

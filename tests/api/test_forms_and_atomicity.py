@@ -36,15 +36,20 @@ def test_invalid_form_data_is_422_and_changes_nothing(household, login_as, data,
     assert reception.get(f"/api/v1/dossiers/{code}").get_json() == before
 
 
-def test_step_without_form_takes_no_data(household, login_as):
+def test_step_without_form_takes_only_generic_data(household, login_as):
     reception, code, task = _claimed_check(household, login_as)
     claim_and_complete(reception, task["id"], CHECK)
     fee = open_task(reception, code, "Task_Fee")
     reception.post(f"/api/v1/tasks/{fee['id']}/claim")
+    before = reception.get(f"/api/v1/dossiers/{code}").get_json()
     response = reception.post(f"/api/v1/tasks/{fee['id']}/complete",
-                              json={"data": {"decision": "approve"}})
+                              json={"data": {"fee": {"paid": True}, "channel": "x"}})
     assert response.status_code == 422
-    assert response.get_json()["errors"] == [{"field": "decision", "message": "Unknown field."}]
+    assert {e["field"] for e in response.get_json()["errors"]} == {"fee", "channel"}
+    assert reception.get(f"/api/v1/dossiers/{code}").get_json() == before
+    done = reception.post(f"/api/v1/tasks/{fee['id']}/complete",
+                          json={"data": {"fee_paid": True, "receipt_no": "BL-1"}})
+    assert done.status_code == 200, done.get_json()
 
 
 def test_parallel_steps_of_one_dossier_do_not_deadlock(household, login_as, app):

@@ -2,6 +2,7 @@
 supplement requests (in time, late: refused or flagged), the clock per
 policy, one extension, withdrawal, stop, and returning the result; each with
 its national status code."""
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -54,7 +55,7 @@ def test_supplement_pauses_then_restarts_the_clock(household, login_as, clock):
 
 @pytest.mark.parametrize("policy, status", [("refuse", 409), ("flag", 200)])
 def test_late_supplement_request(household, login_as, clock, app, policy, status):
-    app.config["LATE_SUPPLEMENT"] = policy
+    app.config["SETTINGS"] = replace(app.config["SETTINGS"], late_supplement=policy)
     reception = login_as("reception")
     dossier = open_dossier(reception, household)  # Fri 24 Apr 09:00
     clock.advance(timedelta(days=12))  # Wed 6 May 09:00: 4 working days later
@@ -70,10 +71,10 @@ def test_late_supplement_request(household, login_as, clock, app, policy, status
 def test_one_extension_in_time(household, login_as, clock):
     reception, leader = login_as("reception"), login_as("leader")
     code = open_dossier(reception, household)["code"]  # due Mon 4 May 09:00
-    new_due = "2026-05-08T17:00:00+07:00"
+    new_due = "2026-05-06T17:00:00+07:00"  # at most the due time plus 3 working days
     _post(reception, code, "extension", {"new_due_at": new_due, "reason": "x"}, status=403)
     body = _post(leader, code, "extension", {"new_due_at": new_due, "reason": "chờ xác minh"})
-    assert body["due_at"] == body["clock"]["extended_to"] == "2026-05-08T17:00:00.000+07:00"
+    assert body["due_at"] == body["clock"]["extended_to"] == "2026-05-06T17:00:00.000+07:00"
     assert body["slip_url"] == f"/api/v1/dossiers/{code}/slips/apology"
     _post(leader, code, "extension", {"new_due_at": "2026-05-12T17:00:00+07:00",
                                       "reason": "again"}, status=409)

@@ -72,3 +72,21 @@ def test_a_requester_id_that_is_not_twelve_digits_is_refused(birth, login_as):
     assert walk.refused("Task_Receive", DESK, "UBND.PHUHOI.MC", bad) == ["requester_id_number"]
     assert walk.task_events(DESK) == [("task.claimed", "Task_Receive", DESK)]
     assert walk.step("Task_Receive", DESK, "UBND.PHUHOI.MC", RECEPTION) == ["Task_Verify"]
+
+
+@pytest.mark.parametrize("decision, end", [
+    ({"decision": "approve"}, "EndEvent_Birth"),
+    ({"decision": "refuse", "decision_note": "Người đi đăng ký không có giấy ủy quyền"},
+     "EndEvent_Refused"),
+], ids=["sign", "refuse"])
+def test_the_chairman_signs_or_refuses_and_each_ends_on_its_own(
+        birth, login_as, db, decision, end):
+    walk = Walk(login_as, birth, DESK)
+    walk.step("Task_Receive", DESK, "UBND.PHUHOI.MC", RECEPTION)
+    walk.step("Task_Verify", OFFICER, "UBND.PHUHOI.TP", VERIFY)
+    assert walk.step("Task_Sign", CHAIRMAN, "UBND.PHUHOI.LD", decision) == []
+    assert walk.status(CHAIRMAN) == ("resolved", 9)  # a refusal letter is a result too
+    assert walk.end_events(CHAIRMAN, db) == [end]
+    data = walk.read(CHAIRMAN)["data"]
+    assert {key: data[key] for key in decision} == decision
+    walk.deliver(DESK)

@@ -1,7 +1,8 @@
 """Cấp giấy phép xây dựng nhà ở riêng lẻ (processes/construction-permit) over the
 API: reception at the provincial centre, appraisal and a site inspection at the
-Department of Construction's licensing office, one round of supplement through
-the desk, approval by the board; and the boundary timer that hands a stalled
+Department of Construction's licensing office, the one supplement of its
+processing asked by the diagram and taken back at the desk, approval by the
+board; and the boundary timer that hands a stalled
 appraisal to the board after 10 working days."""
 from datetime import datetime, timedelta
 
@@ -21,6 +22,9 @@ RECEPTION = {
     "documents_received": ["application", "land_paper", "drawings"]}
 APPRAISAL = {"planning_compliant": "yes", "appraisal_note": "Phù hợp quy hoạch phân khu"}
 INCOMPLETE = {"inspection_date": "2026-04-24", "site_matches": "yes", "need_supplement": True,
+              "supplement_missing": "Văn bản cam kết an toàn công trình liền kề",
+              "supplement_note": "Nộp tại Trung tâm Phục vụ hành chính công"}
+COMPLETE = {"inspection_date": "2026-04-24", "site_matches": "yes", "need_supplement": True,
               "supplement_items": "Thiếu văn bản cam kết an toàn công trình liền kề"}
 SUPPLEMENT = {"supplement_notice_no": "15/PYCBS", "supplement_received_on": "2026-04-29"}
 COMPLETE = {"inspection_date": "2026-05-04", "site_matches": "yes", "need_supplement": False,
@@ -37,6 +41,8 @@ def permit(demo, admin_ctx):
 
 
 def test_walk_in_permit_with_one_supplement_round(permit, login_as, clock):
+    """The inspector finds the dossier incomplete: the diagram's supplement step
+    takes the life cycle's one supplement (status 5, clock and steps wait)."""
     walk = Walk(login_as, permit, DESK)
     opened = walk.opened
     assert opened["code"] == "000.00.01.H22-260424-0001"
@@ -51,16 +57,36 @@ def test_walk_in_permit_with_one_supplement_round(permit, login_as, clock):
     clock.advance(timedelta(hours=2))
     assert walk.step("Task_Appraise", OFFICER, "XD.CP", APPRAISAL) == ["Task_Inspect"]
     assert walk.step("Task_Inspect", OFFICER, "XD.CP", INCOMPLETE) == ["Task_Supplement"]
-    looped = walk.read(DESK)
-    assert (looped["status"], looped["national_status"]) == ("processing", 4)
-    assert looped["data"]["need_supplement"] is True
+    waiting = walk.read(DESK)
+    assert (waiting["status"], waiting["national_status"]) == ("supplement", 5)
+    assert waiting["clock"]["state"] == "paused"
+    desk = walk.caller(DESK)
+    step = walk.task("Task_Supplement", DESK, "TTPVHCC")
+    assert desk.post(f"/api/v1/tasks/{step['id']}/claim").status_code == 409  # it waits
+    slip = desk.get(f"/api/v1/dossiers/{walk.code}/slips/supplement").get_data(as_text=True)
+    assert "Văn bản cam kết an toàn công trình liền kề" in slip
 
     clock.set(datetime(2026, 4, 29, 10, 0, tzinfo=VN))  # the applicant brings the paper
-    assert walk.step("Task_Supplement", DESK, "TTPVHCC", SUPPLEMENT) == ["Task_Appraise"]
+    back = desk.post(f"/api/v1/dossiers/{walk.code}/supplement-received",
+                     json={"documents": ["Văn bản cam kết"]})
+    assert back.status_code == 200, back.get_json()
+    back = back.get_json()
+    assert (back["status"], back["national_status"], back["clock"]["state"]) == (
+        "processing", 4, "running")
+    # the 15 working days start again from the papers' return (restart policy)
+    assert back["due_at"] == "2026-05-22T10:00:00.000+07:00"
+    assert [t["element_id"] for t in back["tasks"]] == ["Task_Appraise"]
     again = walk.read(OFFICER)
-    assert again["national_status"] == 4
     assert again["data"]["need_supplement"] is False  # a new appraisal round starts clean
+    assert again["data"]["supplement_documents"] == ["Văn bản cam kết"]
     assert walk.step("Task_Appraise", OFFICER, "XD.CP", APPRAISAL) == ["Task_Inspect"]
+    # a second supplement is refused: once per dossier, everything in one notice
+    second = walk.task("Task_Inspect", OFFICER, "XD.CP")
+    officer = walk.caller(OFFICER)
+    assert officer.post(f"/api/v1/tasks/{second['id']}/claim").status_code == 200
+    refused = officer.post(f"/api/v1/tasks/{second['id']}/complete", json={"data": INCOMPLETE})
+    assert refused.status_code == 409 and "once per dossier" in refused.get_json()["detail"]
+    assert walk.open_steps(OFFICER) == ["Task_Inspect"]  # nothing changed
     clock.set(datetime(2026, 5, 4, 14, 0, tzinfo=VN))
     assert walk.step("Task_Inspect", OFFICER, "XD.CP", COMPLETE) == ["Task_Approve"]
     assert walk.read(LEADER)["national_status"] == 4
@@ -69,14 +95,15 @@ def test_walk_in_permit_with_one_supplement_round(permit, login_as, clock):
     final = walk.read(LEADER)
     assert (final["status"], final["national_status"]) == ("resolved", 9)
     walk.deliver(DESK, "post")
-    assert final["due_at"] == DUE  # a supplement step of the diagram does not move the clock
     assert final["data"]["permit_number"] == "245/GPXD"
-    assert final["data"]["supplement_notice_no"] == "15/PYCBS"
     steps = [step for step, _ in walk.steps]
-    assert steps == ["Task_Receive", "Task_Appraise", "Task_Inspect", "Task_Supplement",
-                     "Task_Appraise", "Task_Inspect", "Task_Approve"]
-    assert walk.task_events(LEADER) == walk.expected_task_events()
-    assert {actor for _, _, actor in walk.task_events(LEADER)} == {DESK, OFFICER, LEADER}
+    assert steps == ["Task_Receive", "Task_Appraise", "Task_Inspect", "Task_Appraise",
+                     "Task_Inspect", "Task_Approve"]
+    events = walk.task_events(LEADER)
+    assert ("task.completed", "Task_Supplement", DESK) in events
+    assert [e for e in events if e[1] != "Task_Supplement"] == walk.expected_task_events()
+    history = [e["type"] for e in walk.history(LEADER)]
+    assert history.count("dossier.supplement_requested") == 1
 
 
 def test_left_out_supplement_box_means_complete(permit, login_as):
@@ -112,3 +139,41 @@ def test_too_many_floors_are_refused(permit, login_as):
     assert walk.refused("Task_Receive", DESK, "TTPVHCC", bad) == ["floors"]
     assert walk.open_steps(DESK) == ["Task_Receive"]
     assert walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION) == ["Task_Appraise"]
+
+
+@pytest.mark.parametrize("decision, end", [
+    (DECISION, "EndEvent_Permit"),
+    ({"decision": "refuse", "decision_note": "Vượt chỉ giới xây dựng"}, "EndEvent_Refused"),
+], ids=["permit", "refuse"])
+def test_the_board_permits_or_refuses_and_each_ends_on_its_own(
+        permit, login_as, db, decision, end):
+    walk = Walk(login_as, permit, DESK)
+    walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION)
+    walk.step("Task_Appraise", OFFICER, "XD.CP", APPRAISAL)
+    walk.step("Task_Inspect", OFFICER, "XD.CP", COMPLETE)
+    assert walk.step("Task_Approve", LEADER, "XD.LD", decision) == []
+    assert walk.status(LEADER) == ("resolved", 9)  # a refusal letter is a result too
+    assert walk.end_events(LEADER, db) == [end]
+    data = walk.read(LEADER)["data"]
+    assert {key: data[key] for key in decision} == decision
+    walk.deliver(DESK)
+
+
+REFUSAL = {"decision": "refuse", "decision_note": "Không phù hợp quy hoạch"}
+
+
+@pytest.mark.parametrize("finding, decision, end", [
+    ("yes", DECISION, "EndEvent_Permit"), ("no", REFUSAL, "EndEvent_Refused"),
+], ids=["compliant-permit", "not-compliant-refuse"])
+def test_appraisal_and_site_findings_go_to_the_board(
+        permit, login_as, db, finding, decision, end):
+    """'Phù hợp' / 'Không phù hợp' are findings, not decisions: with either, the
+    appraisal and the inspection go on to the board, which decides."""
+    walk = Walk(login_as, permit, DESK)
+    walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION)
+    appraisal = {**APPRAISAL, "planning_compliant": finding}
+    assert walk.step("Task_Appraise", OFFICER, "XD.CP", appraisal) == ["Task_Inspect"]
+    inspection = {**COMPLETE, "site_matches": finding}
+    assert walk.step("Task_Inspect", OFFICER, "XD.CP", inspection) == ["Task_Approve"]
+    assert walk.step("Task_Approve", LEADER, "XD.LD", decision) == []
+    assert walk.end_events(LEADER, db) == [end]

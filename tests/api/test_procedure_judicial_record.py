@@ -70,3 +70,35 @@ def test_a_record_type_other_than_one_or_two_is_refused(record, login_as):
     assert walk.refused("Task_Receive", DESK, "TTPVHCC", bad) == ["record_type"]
     assert walk.open_steps(DESK) == ["Task_Receive"]
     assert walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION) == ["Task_Police", "Task_Verify"]
+
+
+@pytest.mark.parametrize("decision, end", [
+    (SIGNED, "EndEvent_Record"),
+    ({"decision": "refuse", "decision_note": "Mục đích sử dụng Phiếu số 2 không hợp lệ"},
+     "EndEvent_Refused"),
+], ids=["sign", "refuse"])
+def test_the_board_signs_or_refuses_and_each_ends_on_its_own(
+        record, login_as, db, decision, end):
+    walk = Walk(login_as, record, DESK)
+    walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION)
+    walk.step("Task_Police", POLICE, "CA", POLICE_REPLY)
+    walk.step("Task_Verify", OFFICE, "STP.HCTP", VERIFIED)
+    assert walk.step("Task_Sign", LEADER, "STP.LD", decision) == []
+    assert walk.status(LEADER) == ("resolved", 9)  # a refusal letter is a result too
+    assert walk.end_events(LEADER, db) == [end]
+    data = walk.read(LEADER)["data"]
+    assert {key: data[key] for key in decision} == decision
+
+
+@pytest.mark.parametrize("found", ["clean", "record"])
+def test_a_criminal_record_found_is_stated_on_the_certificate_not_a_refusal(
+        record, login_as, found):
+    """Both searches report, whatever they find; the board signs a certificate
+    that states the convictions (or none)."""
+    walk = Walk(login_as, record, DESK)
+    walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION)
+    reply = {**POLICE_REPLY, "police_result": found, "police_note": "Án tích đã ghi"}
+    assert walk.step("Task_Police", POLICE, "CA", reply) == ["Task_Verify"]
+    registry = {"registry_result": found}
+    assert walk.step("Task_Verify", OFFICE, "STP.HCTP", registry) == ["Task_Sign"]
+    assert walk.read(LEADER)["data"]["police_result"] == found

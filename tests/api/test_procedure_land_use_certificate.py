@@ -83,3 +83,56 @@ def test_an_unknown_land_use_purpose_is_refused(land, login_as):
     assert walk.refused("Task_Receive", DESK, "TTPVHCC", bad) == ["land_use_purpose"]
     assert walk.read(DESK)["national_status"] == 2
     assert walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION) == ["Task_Review"]
+
+
+def consulted(walk):
+    """Review (eligible) and the three consultations: the board's signature is open."""
+    assert walk.step("Task_Review", REGISTRY, "STNMT.VPDK", REVIEW) == CONSULTATIONS
+    walk.step("Task_Tax", TAX, "CT", TAXED)
+    walk.step("Task_Survey", REGISTRY, "STNMT.VPDK", SURVEY)
+    assert walk.step("Task_Origin", WARD, "UBND.PHUHOI.DC", ORIGIN) == ["Task_Sign"]
+
+
+@pytest.mark.parametrize("result, opened, status, end", [
+    ("eligible", CONSULTATIONS, ("processing", 4), []),
+    ("ineligible", [], ("resolved", 9), ["EndEvent_Ineligible"]),
+], ids=["eligible", "ineligible"])
+def test_review_sends_an_eligible_dossier_to_consultations_and_refuses_the_rest(
+        land, login_as, db, result, opened, status, end):
+    """'Không đủ điều kiện' ends the dossier at once with a refusal (its result,
+    with the reasons in the review note): nobody is consulted."""
+    walk = Walk(login_as, land, DESK)
+    walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION)
+    review = {"review_result": result, "review_note": "Kết quả kiểm tra, lý do"}
+    assert walk.step("Task_Review", REGISTRY, "STNMT.VPDK", review) == opened
+    assert walk.status(REGISTRY) == status
+    assert walk.end_events(REGISTRY, db) == end
+    assert walk.read(REGISTRY)["data"]["review_result"] == result
+
+
+@pytest.mark.parametrize("decision, end", [
+    (SIGNED, "EndEvent_Land"),
+    ({"decision": "refuse", "decision_note": "Đang có tranh chấp"}, "EndEvent_Refused"),
+], ids=["sign", "refuse"])
+def test_the_board_signs_or_refuses_and_each_ends_on_its_own(
+        land, login_as, db, decision, end):
+    walk = Walk(login_as, land, DESK)
+    walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION)
+    consulted(walk)
+    assert walk.step("Task_Sign", LEADER, "STNMT.LD", decision) == []
+    assert walk.status(LEADER) == ("resolved", 9)  # a refusal letter is a result too
+    assert walk.end_events(LEADER, db) == [end]
+    data = walk.read(LEADER)["data"]
+    assert {key: data[key] for key in decision} == decision
+
+
+@pytest.mark.parametrize("answer", ["confirmed", "not_confirmed"])
+def test_the_wards_answer_goes_to_the_board_which_decides(land, login_as, answer):
+    walk = Walk(login_as, land, DESK)
+    walk.step("Task_Receive", DESK, "TTPVHCC", RECEPTION)
+    walk.step("Task_Review", REGISTRY, "STNMT.VPDK", REVIEW)
+    walk.step("Task_Tax", TAX, "CT", TAXED)
+    walk.step("Task_Survey", REGISTRY, "STNMT.VPDK", SURVEY)
+    origin = {**ORIGIN, "origin_confirmed": answer}
+    assert walk.step("Task_Origin", WARD, "UBND.PHUHOI.DC", origin) == ["Task_Sign"]
+    assert walk.read(LEADER)["data"]["origin_confirmed"] == answer

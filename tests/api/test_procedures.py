@@ -2,6 +2,7 @@
 each refusal is a clear problem+json and stores nothing."""
 import io
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -50,7 +51,8 @@ def test_deploy_multipart_with_forms(designer):
     tasks = {t["element_id"]: t for t in version["user_tasks"]}
     assert tasks["Task_Check"] == {
         "element_id": "Task_Check", "name": "Tiếp nhận, kiểm tra hồ sơ", "lane": "TTPVHCC",
-        "candidate_groups": ["TTPVHCC"], "form_key": "reception-check", "allotment": "4h"}
+        "candidate_groups": ["TTPVHCC"], "form_key": "reception-check", "allotment": "4h",
+        "lifecycle": None}
     assert version["forms"] == ["leader-approval", "reception-check", "specialist-review"]
     xml = designer.get("/api/v1/procedures/TEST.1/versions/1/bpmn")
     assert xml.data == BH.read_bytes() and xml.mimetype == "application/xml"
@@ -99,7 +101,7 @@ def test_script_with_dangerous_code_is_refused(designer, login_as, script):
 
 
 def test_oversize_diagram_is_413(designer, login_as, app):
-    app.config["MAX_DIAGRAM_BYTES"] = 10_000
+    app.config["SETTINGS"] = replace(app.config["SETTINGS"], max_diagram_bytes=10_000)
     xml = minimal_bpmn().replace(b"<bpmn:process", b"<!--" + b"x" * 20_000 + b"-->"
                                  b"<bpmn:process", 1)
     response = designer.post("/api/v1/procedures/TEST.1/versions", data=xml,

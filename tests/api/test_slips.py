@@ -125,12 +125,12 @@ def test_apology_slip_gives_old_and_new_appointments(household, login_as, db, cl
     code = open_dossier(reception, household)["code"]  # Fri 24 Apr 09:00: due Mon 4 May 09:00
     assert _not_found(reception, code, "apology") == "No apology slip for this dossier."
     _change(db, clock, code, lambda ctx, dossier: dossier_clock.extend(
-        ctx, dossier, at(5, 8, 16), "Cần xác minh thêm địa điểm"), username="leader")
+        ctx, dossier, at(5, 6, 16), "Cần xác minh thêm địa điểm"), username="leader")
     html = _slip(reception, code, "apology")
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in html
     assert "Thời gian hẹn trả kết quả giải quyết hồ sơ: <strong>09:00 ngày 04/05/2026</strong>" \
         in html
-    assert "<strong>16:00 ngày 08/05/2026</strong>" in html
+    assert "<strong>16:00 ngày 06/05/2026</strong>" in html
     assert "Lý do: Cần xác minh thêm địa điểm" in html and "Hoàng Văn Lãnh Đạo" in html
 
 

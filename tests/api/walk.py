@@ -4,10 +4,18 @@ Shared by `tests/api/test_procedure_*.py`: `deploy` a folder of `processes/`,
 open a walk-in dossier at a desk with `Walk`, then for each step find the task
 among the dossier's open tasks, claim it and complete it as a user of its
 lane's unit. The walk keeps who did which step, to check the dossier's history.
+Where a dossier ended (which end event of the diagram) is the one thing the API
+does not say: `end_events` reads it from the dossier's stored workflow state.
 """
 import json
 
+from lxml import etree
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from engine.catalogue import load_procedure_folder
+from engine.store.dossiers import Dossier
 
 from ..conftest import PROCESSES
 from .helpers import claim_and_complete, open_dossier
@@ -79,6 +87,24 @@ class Walk:
         assert response.mimetype == "application/problem+json"
         assert self.read(username) == before
         return [error["field"] for error in response.get_json()["errors"]]
+
+    def status(self, username: str) -> tuple:
+        """(status, national_status) of the dossier."""
+        dossier = self.read(username)
+        return dossier["status"], dossier["national_status"]
+
+    def end_events(self, username: str, db) -> list[str]:
+        """The end events of the diagram that the dossier's process reached."""
+        dossier = self.read(username)
+        bpmn = self.caller(username).get(
+            f"/api/v1/procedures/{dossier['procedure']}/versions/{dossier['version']}/bpmn")
+        assert bpmn.status_code == 200
+        ends = {e.get("id") for e in etree.fromstring(bpmn.data).iter(
+            "{http://www.omg.org/spec/BPMN/20100524/MODEL}endEvent")}
+        with Session(bind=db.get_bind()) as session:  # a fresh read, not the test's snapshot
+            state = session.scalars(select(Dossier.state).where(Dossier.code == self.code)).one()
+        return sorted({task["task_spec"] for task in json.loads(state)["tasks"].values()
+                       if task["state"] == TaskState.COMPLETED and task["task_spec"] in ends})
 
     def history(self, username: str) -> list[dict]:
         response = self.caller(username).get(f"/api/v1/dossiers/{self.code}/history")

@@ -12,9 +12,11 @@ def test_longest_path_through_gateways_and_loops():
 
 
 def test_units():
-    assert (hours("2d"), hours("4h"), hours("1.5d")) == (16, 4, 12)
-    assert statutory_hours(3, "working_days") == 24 and statutory_hours(6, "hours") == 6
-    assert statutory_hours(10, "days") is None
+    assert (hours("2d", 8), hours("4h", 8), hours("1.5d", 8)) == (16, 4, 12)
+    assert statutory_hours(3, "working_days", 8) == 24 and statutory_hours(6, "hours", 8) == 6
+    assert statutory_hours(10, "days", 8) is None
+    # a working day is what the office hours make it, not a constant
+    assert hours("2d", 7.5) == 15 and statutory_hours(3, "working_days", 7.5) == 22.5
 
 
 def test_the_answer_does_not_depend_on_the_order_of_flows():

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from engine import dossier_clock, dossiers
 from engine.calendar import VN
 from engine.context import Ctx
-from engine.errors import Conflict
+from engine.errors import Conflict, Invalid
 from engine.people import actor_for, get_user
 from engine.store.timers import Timer
 from engine.uow import unit_of_work
@@ -60,15 +60,15 @@ def test_restart_gives_the_full_time_again(dossier, admin_ctx, clock):
 
 def test_one_extension_asked_in_time(dossier, admin_ctx, clock):
     clock.set(at(5, 6, 8))  # 9 working hours before the due time
-    extended = _run(admin_ctx, dossier_clock.extend, dossier, at(5, 12, 17), "site visit")
-    assert extended.extended_to == extended.due_at == at(5, 12, 17)
+    extended = _run(admin_ctx, dossier_clock.extend, dossier, at(5, 11, 17), "site visit")
+    assert extended.extended_to == extended.due_at == at(5, 11, 17)
     with pytest.raises(Conflict, match="already been extended"):
         _run(admin_ctx, dossier_clock.extend, extended, at(5, 14, 17), "again")
 
 
 def test_extension_too_late_is_refused(dossier, admin_ctx, clock):
     clock.set(at(5, 6, 10))  # 7 working hours left: less than a working day
-    with pytest.raises(Conflict, match="one working day"):
+    with pytest.raises(Conflict, match="1 working day"):
         _run(admin_ctx, dossier_clock.extend, dossier, at(5, 12, 17), "late")
     clock.set(at(5, 8, 10))  # after the due time
     with pytest.raises(Conflict):
@@ -77,8 +77,26 @@ def test_extension_too_late_is_refused(dossier, admin_ctx, clock):
     assert admin_ctx.session.get(type(dossier), dossier.id).due_at == at(5, 7, 9)
 
 
+@pytest.mark.parametrize("new_due, why", [
+    (at(5, 10, 10), "office hours"),  # a Sunday
+    (at(5, 8, 12), "office hours"),  # Friday's lunch break
+    (at(5, 12, 9, 30), "at most"),  # past the due time plus 3 working days (12 May 09:00)
+    (datetime(2099, 12, 31, 23, tzinfo=VN), "office hours"),
+    (at(5, 7, 8), "later than the current due time"),
+])
+def test_extension_dates_are_checked(dossier, admin_ctx, clock, new_due, why):
+    clock.set(at(5, 6, 8))  # in time: 9 working hours before the due time (7 May 09:00)
+    with pytest.raises(Invalid, match=why):
+        _run(admin_ctx, dossier_clock.extend, dossier, new_due, "bad date")
+    admin_ctx.session.rollback()
+    unchanged = admin_ctx.session.get(type(dossier), dossier.id)
+    assert (unchanged.due_at, unchanged.extended_to) == (at(5, 7, 9), None)
+    latest = _run(admin_ctx, dossier_clock.extend, unchanged, at(5, 12, 9), "the last instant")
+    assert latest.due_at == at(5, 12, 9)
+
+
 def test_clock_changes_need_the_right_state(dossier, admin_ctx, clock):
-    from engine.errors import Invalid
+
     with pytest.raises(Conflict, match="running"):
         _run(admin_ctx, dossier_clock.resume, dossier)
     with pytest.raises(Invalid):

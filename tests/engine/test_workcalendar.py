@@ -1,11 +1,11 @@
 """The database-backed working calendar: overrides, their events, the cache."""
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import func, select
 
 from engine import workcalendar
-from engine.calendar import VN, add_working_days
+from engine.calendar import VN, add_working_days, build_calendar
 from engine.context import Actor, Ctx
 from engine.errors import Forbidden, Invalid, NotFound
 from engine.events import verify_stream
@@ -96,9 +96,18 @@ def test_the_cache_keeps_a_calendar_until_the_overrides_change(admin_ctx, db):
 
 def test_the_cache_is_bounded(db, monkeypatch):
     monkeypatch.setattr(workcalendar, "CACHE_SIZE", 2)
-    for year in range(2030, 2035):
-        workcalendar.calendar_for(db, years=[year])
+    for hour in range(7, 12):  # five office-hour settings, five calendars
+        workcalendar.calendar_for(db, ((time(hour, 0), time(17, 0)),))
     assert len(workcalendar._cache) <= 2
+
+
+def test_holidays_of_any_year():
+    """No fixed range of years: a deadline in 2040 still skips its holidays."""
+    cal = build_calendar()
+    assert not cal.is_working_day(date(2040, 4, 30))  # a Monday
+    assert not cal.is_working_day(date(2040, 9, 4))  # 2 September 2040 is a Sunday: observed
+    assert cal.is_working_day(date(2040, 9, 5))
+    assert not cal.is_working_day(date(2019, 4, 30))
 
 
 def test_calendar_year_2026(admin_ctx):

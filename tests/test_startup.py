@@ -1,0 +1,118 @@
+"""Starting the platform: building the app or asking for `--help` writes
+nothing; `prepare` (the gunicorn master, the CLI commands) and `flask db
+upgrade` apply the migrations once however many processes start together, and
+every starter ends with the same secret key."""
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, inspect, text
+
+from api import create_app
+from api.config import TestConfig, _persistent_secret
+from api.setup import MIGRATIONS
+
+from .processes import ROOT, Gunicorn, call, platform_env
+
+HEAD = ScriptDirectory(MIGRATIONS).get_current_head()
+PREPARE = "from api import create_app; from api.setup import prepare; prepare(create_app())"
+
+
+def test_flask_help_writes_nothing(tmp_path):
+    env = platform_env(None, tmp_path / "data", secret_key=None)
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "--help"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "load-demo" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # no data folder, database or key
+
+
+def test_create_app_writes_nothing_and_the_key_comes_at_first_use(tmp_path, clock):
+    def fresh_app():
+        config = TestConfig()
+        config.SECRET_KEY, config.DATA_DIR, config.CLOCK = None, tmp_path / "data", clock
+        return create_app(config.finalize())
+    first = fresh_app()
+    assert list(tmp_path.iterdir()) == []
+    assert first.test_client().get("/api/v1/openapi.json").status_code == 200
+    key = (tmp_path / "data" / "secret_key").read_text()
+    second = fresh_app()  # another worker, or a restart
+    assert second.test_client().get("/api/v1/openapi.json").status_code == 200
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key
+    assert [p.name for p in (tmp_path / "data").iterdir()] == ["secret_key"]
+
+
+def test_racing_starters_converge_on_one_secret_key(tmp_path):
+    with ThreadPoolExecutor(16) as pool:
+        keys = set(pool.map(lambda _: _persistent_secret(tmp_path / "data"), range(64)))
+    assert len(keys) == 1
+    assert [p.name for p in (tmp_path / "data").iterdir()] == ["secret_key"]
+
+
+@pytest.fixture
+def empty_database(database_url, tmp_path):
+    """A database no process has migrated: SQLite in the data folder, or on the
+    PostgreSQL run a schema of its own in the test database."""
+    if not database_url.startswith("postgresql"):
+        yield None, f"sqlite:///{tmp_path / 'data' / 'motcua.db'}"
+        return
+    admin = create_engine(database_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with admin.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS startup_race CASCADE"))
+        conn.execute(text("CREATE SCHEMA startup_race"))
+    url = f"{database_url}?options=-csearch_path%3Dstartup_race"
+    yield url, url.replace("postgresql://", "postgresql+psycopg://", 1)
+    with admin.begin() as conn:
+        conn.execute(text("DROP SCHEMA startup_race CASCADE"))
+    admin.dispose()
+
+
+def _schema_at_head(url):
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = set(inspect(conn).get_table_names())
+            versions = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    finally:
+        engine.dispose()
+    assert {"dossier", "task", "user"} <= tables
+    assert versions == [(HEAD,)]
+
+
+@pytest.mark.timeout(120)
+def test_processes_starting_together_migrate_once(empty_database, tmp_path):
+    """Four `prepare` and two `flask db upgrade` at once on an empty database."""
+    url, sqlalchemy_url = empty_database
+    env = platform_env(url, tmp_path / "data", secret_key=None)
+    commands = [[sys.executable, "-c", PREPARE]] * 4 + [
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"]] * 2
+    starters = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True) for command in commands]
+    outputs = [starter.communicate(timeout=100)[0] for starter in starters]
+    assert [starter.returncode for starter in starters] == [0] * 6, outputs
+    assert sum(output.count("initial schema") for output in outputs) == 1
+    _schema_at_head(sqlalchemy_url)
+    assert [p.name for p in (tmp_path / "data").glob("secret_key*")] == ["secret_key"]
+
+
+@pytest.mark.timeout(90)
+def test_gunicorn_with_four_workers_starts_on_an_empty_sqlite(tmp_path):
+    data = tmp_path / "data"
+    server = Gunicorn(platform_env(None, data, secret_key=None), workers=4).start()
+    try:
+        status, health = call(server.base, "GET", "/healthz")
+        assert (status, health["database"]) == (200, "ok")
+        for _ in range(8):  # spread over the workers: each one answers
+            assert call(server.base, "GET", "/healthz")[0] == 200
+        token = server.token("admin", "admin-process-tests")  # bootstrapped by the master
+        assert call(server.base, "GET", "/api/v1/me", token=token)[0] == 200
+        assert server.running()
+        assert not [line for line in server.lines if "Worker exiting" in line
+                    or "failed to boot" in line]
+    finally:
+        server.stop()
+    assert server.process.returncode == 0
+    _schema_at_head(f"sqlite:///{data / 'motcua.db'}")
+    assert [p.name for p in data.glob("secret_key*")] == ["secret_key"]
