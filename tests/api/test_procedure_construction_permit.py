@@ -24,9 +24,6 @@ APPRAISAL = {"planning_compliant": "yes", "appraisal_note": "Phù hợp quy ho�
 INCOMPLETE = {"inspection_date": "2026-04-24", "site_matches": "yes", "need_supplement": True,
               "supplement_missing": "Văn bản cam kết an toàn công trình liền kề",
               "supplement_note": "Nộp tại Trung tâm Phục vụ hành chính công"}
-COMPLETE = {"inspection_date": "2026-04-24", "site_matches": "yes", "need_supplement": True,
-              "supplement_items": "Thiếu văn bản cam kết an toàn công trình liền kề"}
-SUPPLEMENT = {"supplement_notice_no": "15/PYCBS", "supplement_received_on": "2026-04-29"}
 COMPLETE = {"inspection_date": "2026-05-04", "site_matches": "yes", "need_supplement": False,
             "inspection_note": "Hiện trạng phù hợp bản vẽ"}
 DECISION = {"decision": "approve", "permit_number": "245/GPXD"}
