@@ -6,6 +6,7 @@ never touch the environment.
 """
 import os
 import secrets
+from dataclasses import fields
 from pathlib import Path
 
 from engine.settings import SettingError, Settings
@@ -122,9 +123,8 @@ def from_env(environ=os.environ) -> Config:
     return config.finalize()
 
 
-SETTING_VARIABLES = {f"MOTCUA_{name.upper()}": name for name in (
-    "office_hours", "supplement_window", "late_supplement", "transfer_cutoff", "remind_at",
-    "escalate_after", "extension_notice", "extension_limit")}
+SETTING_VARIABLES = {f"MOTCUA_{f.name.upper()}": f.name for f in fields(Settings)
+                     if f.name != "max_diagram_bytes"}  # that one is MAX_DIAGRAM_BYTES
 
 
 def settings_from_env(environ, max_diagram_bytes) -> Settings:

@@ -19,7 +19,7 @@ class StatutoryTime(Schema):
 
 
 class EscalationIn(Schema):
-    remind_at = fields.Float(validate=validate.Range(min=0, max=1))
+    remind_at = fields.Float(validate=validate.Range(min=0, max=1, max_inclusive=False))
     escalate_after = fields.String(allow_none=True,
                                    validate=validate.Regexp(r"^\d+(\.\d+)?[dh]$"))
 
@@ -114,8 +114,7 @@ def get_procedure(code):
 def deploy(code):
     ctx = context()
     xml, forms = _upload()
-    return procedures.deploy_version(ctx, code, xml, forms,
-                                     max_bytes=ctx.settings.max_diagram_bytes)
+    return procedures.deploy_version(ctx, code, xml, forms)
 
 
 def _upload():

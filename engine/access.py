@@ -18,16 +18,23 @@ def require_role(actor, *roles):
 
 
 def visible_parties(session, actor) -> set[str]:
+    seen = within(session, actor) | set(actor.roles)
+    if "supervisor" in actor.roles:
+        seen |= descendants(session, actor.unit_codes)
+    return seen
+
+
+def within(session, actor) -> set[str]:
+    """The actor's units and every unit above them: a unit code in this set is
+    one the actor works in (the actor's unit is it or lies inside it)."""
     parents = dict(session.execute(select(Unit.code, Unit.parent_id)).all())
     codes_by_id = dict(session.execute(select(Unit.id, Unit.code)).all())
-    seen = set(actor.unit_codes) | set(actor.roles)
+    seen = set(actor.unit_codes)
     for code in actor.unit_codes:
         parent = parents.get(code)
         while parent is not None and codes_by_id[parent] not in seen:
             seen.add(codes_by_id[parent])
             parent = parents.get(codes_by_id[parent])
-    if "supervisor" in actor.roles:
-        seen |= descendants(session, actor.unit_codes)
     return seen
 
 

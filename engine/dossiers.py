@@ -112,6 +112,7 @@ def retry(ctx, code, data=None) -> Dossier:
         dossier = workflow.lock(session, load_visible_dossier(session, ctx.actor, code).id)
         if not dossier.incident:
             raise Conflict(f"Dossier {code} has no incident to retry.")
+        states.require(dossier, *states.WORKING, doing="retry it")  # not while it waits
         instance = workflow.load(ctx, dossier)
         reset = instance.retry(data) + timers.revive(session, dossier)
         events.record(ctx, "dossier.retried", dossier=dossier,

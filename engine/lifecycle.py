@@ -5,7 +5,7 @@ stopping, and returning the result. Each is one unit of work that locks the
 dossier and moves its status (`engine.status`), clock, tasks and timers
 together with an event."""
 from . import dossier_clock, events, status, step_times, supplements, timers, workflow
-from .access import load_visible_dossier, managed_groups, require_role
+from .access import load_visible_dossier, require_role, within
 from .dossiers import receive_now
 from .errors import Conflict, Forbidden
 from .uow import unit_of_work
@@ -79,7 +79,7 @@ def receive_supplement(ctx, code, documents=()):
             dossier_clock.resume(ctx, dossier)
         instance = workflow.load(ctx, dossier)
         step_times.resume(ctx, dossier, instance, waited_since, restart)
-        status.move(dossier, status.INCIDENT if dossier.incident else status.at_work(dossier))
+        status.settle(dossier)
         step = supplements.waiting_step(dossier)
         if step is None:
             workflow.advance(ctx, dossier, instance)
@@ -95,7 +95,7 @@ def extend(ctx, code, new_due_at, reason):
     with unit_of_work(ctx) as session:
         dossier = _locked(ctx, session, code)
         handling = dossier.procedure.agency.code
-        if "admin" not in ctx.actor.roles and handling not in managed_groups(session, ctx.actor):
+        if "admin" not in ctx.actor.roles and handling not in within(session, ctx.actor):
             raise Forbidden(f"Only a leader of {handling}, the unit handling dossier {code}, "
                             f"may extend it.")
         status.require(dossier, *status.WORKING, doing="extend it")

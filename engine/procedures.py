@@ -1,5 +1,4 @@
 """The catalogue: procedures, deploying versions of their diagrams, and forms."""
-import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -12,11 +11,10 @@ from .errors import Conflict, Invalid, NotFound, TooLarge
 from .queries import paginate
 from .store.people import ROLES, Unit
 from .store.procedures import Form, Procedure, ProcedureVersion
-from .settings import SettingError, with_policy
+from .settings import AMOUNT as ALLOTMENT, SettingError, with_policy
 from .uow import unit_of_work
 from .workcalendar import calendar_for
 
-ALLOTMENT = re.compile(r"^\d+(\.\d+)?[dh]$")
 TIME_UNITS = ("working_days", "days", "hours")
 LIFECYCLE_STEPS = (supplements.LIFECYCLE,)  # steps the life cycle drives (a property)
 
@@ -76,12 +74,12 @@ def get_version(session, code, number) -> ProcedureVersion:
     raise NotFound(f"Procedure {code} has no version {number}.")
 
 
-def deploy_version(ctx, code, xml: bytes, uploaded_forms=(), max_bytes=2_000_000):
+def deploy_version(ctx, code, xml: bytes, uploaded_forms=()):
     """Compile, check against units, roles and forms, and store a new version."""
     require_role(ctx.actor, "designer")
     get_procedure(ctx.session, code)  # a missing procedure is a 404 before the compile work
     try:
-        diagram = bpmn.compile_diagram(xml, max_bytes=max_bytes)
+        diagram = bpmn.compile_diagram(xml, max_bytes=ctx.settings.max_diagram_bytes)
     except bpmn.DiagramRejected as exc:
         errors = [_problem(p) for p in exc.problems]
         if getattr(exc, "too_large", False):

@@ -49,6 +49,15 @@ def move(dossier, to: str) -> None:
     dossier.national_status = national_code(dossier)
 
 
+def settle(dossier) -> None:
+    """A received dossier whose work moved on: an incident while one stands,
+    else 2 or 4; its national code refreshed either way."""
+    target = INCIDENT if dossier.incident else at_work(dossier)
+    if target != dossier.status:
+        move(dossier, target)
+    dossier.national_status = national_code(dossier)
+
+
 def at_work(dossier) -> str:
     """The status of a received dossier at work: 2 until a step is done, then 4."""
     done = any(task.status == "completed" for task in dossier.tasks)

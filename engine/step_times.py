@@ -6,7 +6,9 @@ While a dossier waits, its steps' ladder rungs and the designer's BPMN timers
 do not fire. When the papers come back, per the procedure's clock policy,
 either each step's allotment restarts from now (`restart`) or the working
 time each step had left resumes (`pause`); the rungs follow, and BPMN timers
-move on by the time waited. Called inside a service's unit of work.
+(whose start the platform does not know, so they cannot restart)
+resume with the working time they had left. Called inside a service's unit of
+work.
 """
 from datetime import timedelta
 
@@ -50,6 +52,8 @@ def resume(ctx, dossier, instance, waited_since, restart: bool) -> None:
     fired = _fired_rungs(ctx.session, dossier)
 
     def shifted(instant):
+        """What was due then is due as much working time after now; what was
+        already due stays due (it fires at the next tick)."""
         left = working_time_between(waited_since, instant, cal)
         return add_working_time(now, left, cal) if left > timedelta() else instant
 
@@ -60,11 +64,11 @@ def resume(ctx, dossier, instance, waited_since, restart: bool) -> None:
             schedule(ctx, dossier, task, now)
             continue
         for rung in ladder(task.created_at, task.due_at, cal, policy):
-            if (task.id, rung.kind) not in fired and rung.due_at > waited_since:
+            if (task.id, rung.kind) not in fired:
                 timers.schedule(ctx.session, dossier, rung.kind, shifted(rung.due_at),
                                 task_id=task.id, element_id=task.element_id)
         task.due_at = shifted(task.due_at)
-    instance.shift_timers(now - waited_since, waited_since)
+    instance.shift_timers(shifted)
 
 
 def _fired_rungs(session, dossier) -> set[tuple[str, str]]:

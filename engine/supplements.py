@@ -11,7 +11,7 @@ unit of work (flush only).
 """
 from . import dossier_clock, events, status, step_times
 from .calendar import parse_amount, working_time_between
-from .errors import Conflict
+from .errors import Conflict, Invalid
 from .settings import policy_for
 
 LIFECYCLE = "supplement"  # the `lifecycle` property of a diagram's supplement step
@@ -27,6 +27,9 @@ def send_back(ctx, dossier, missing, note) -> None:
 
 def ask(ctx, dossier, missing, note, element_id=None) -> bool:
     """The one supplement during processing; returns whether it is late."""
+    if not missing:
+        raise Invalid("A supplement request lists everything missing, in one notice.",
+                      [{"field": "supplement_missing", "message": "list what is missing"}])
     if dossier.supplement_requested_at is not None:
         raise Conflict(f"A supplement was already requested for dossier {dossier.code}: "
                        f"once per dossier, everything missing in one notice.")

@@ -92,10 +92,7 @@ def save(ctx, dossier, instance):
         dossier_clock.stop(ctx, dossier)
         events.record(ctx, "dossier.resolved", dossier=dossier)
     elif not instance.completed and dossier.status in status.WORKING:
-        # a supplement, withdrawal, stop and the like are the life cycle's to change
-        now = status.INCIDENT if dossier.incident else status.at_work(dossier)
-        if now != dossier.status:
-            status.move(dossier, now)
+        status.settle(dossier)  # a supplement, withdrawal, stop: the life cycle's to change
     asking = supplements.steps(dossier.version) if opened else set()
     for task in opened:
         if task.element_id in asking:  # the diagram asks: the life-cycle rule applies

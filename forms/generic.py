@@ -7,6 +7,7 @@ variable: a flat object of scalar values under identifier keys that are not
 reserved, bounded in count and size. `validate_generic` returns the data or
 raises `FormDataInvalid` with one error per bad field.
 """
+import builtins
 import keyword
 import math
 
@@ -45,6 +46,8 @@ def _key_problem(key, reserved) -> str | None:
         return f"A name may have at most {MAX_KEY_LENGTH} characters."
     if key in reserved:
         return "Reserved: the platform sets this variable."
+    if hasattr(builtins, key):  # a script's `len(...)` would find the value instead
+        return "Reserved: the name of a function scripts use."
     return None
 
 

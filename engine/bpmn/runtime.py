@@ -132,10 +132,10 @@ class Instance:
         """State JSON without specs, with a "serializer_version" key."""
         return serializer.state_to_json(self._wf)
 
-    def shift_timers(self, delta, after) -> int:
-        """Move every waiting timer due after `after` on by `delta`; how many moved."""
+    def shift_timers(self, move) -> int:
+        """Give every waiting timer the due instant `move(due)`; how many moved."""
         waiting = self._wf.get_tasks(state=TaskState.WAITING)
-        return sum(shift(task, delta, after) for task in waiting)
+        return sum(shift(task, move) for task in waiting)
 
     def waiting_timers(self) -> list[TimerView]:
         views = (timer_view(t) for t in self._wf.get_tasks(state=TaskState.WAITING))

@@ -34,21 +34,19 @@ def timer_view(task) -> TimerView | None:
     return TimerView(str(task.id), task.task_spec.bpmn_id, _due_at(kind, value), kind)
 
 
-def shift(task, delta: timedelta, after) -> bool:
-    """Move a waiting timer's due instant on by `delta` if it falls after
-    `after` (a dossier waited that long: its timers wait too)."""
+def shift(task, move) -> bool:
+    """Give a waiting timer the due instant `move(due)` (a dossier waited:
+    its timers wait too); whether it moved."""
     view = timer_view(task)
     if view is None or view.due_at is None:
         return False
     due = TimerEventDefinition.get_datetime(view.due_at)
-    if due <= after:
+    moved = move(due)
+    if moved == due:
         return False
-    moved = (due + delta).isoformat()
     value = task.internal_data["event_value"]
-    if view.kind == "cycle":
-        task.internal_data["event_value"] = {**value, "next": moved}
-    else:
-        task.internal_data["event_value"] = moved
+    text = moved.isoformat()
+    task.internal_data["event_value"] = {**value, "next": text} if view.kind == "cycle" else text
     return True
 
 

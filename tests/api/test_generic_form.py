@@ -92,6 +92,7 @@ def test_a_step_without_a_form_takes_flat_scalars(formless_step):
     ({"applicant": {"name": "forged"}, "dossier_code": "X", "channel": "online"},
      ["applicant", "channel", "dossier_code"]),
     ({"import": 1, "add_working_days": 1}, ["add_working_days", "import"]),
+    ({"len": 1, "str": "x", "sorted": None}, ["len", "sorted", "str"]),  # scripts call these
     ({"note": "y" * 2_001, "k" * 65: 1}, ["k" * 65, "note"]),
     ({f"k{i}": i for i in range(51)}, ["data"]),
 ])

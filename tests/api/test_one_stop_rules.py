@@ -10,7 +10,7 @@ import pytest
 
 from engine.scheduler import run_once
 
-from .conftest_data import create_and_deploy, deploy_timed
+from .conftest_data import create_and_deploy, deploy_timed, incident_and_timer_bpmn
 from .helpers import APPLICANT, claim_and_complete, open_dossier, open_task
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -205,3 +205,56 @@ def test_illegal_moves_are_409_naming_both_states(household, login_as):
     assert "stopped" in body["detail"]
     task = open_task(reception, open_dossier(reception, household)["code"], "Task_Check")
     claim_and_complete(reception, task["id"], CHECK)
+
+
+def test_a_rung_due_before_the_wait_still_fires_after_it(login_as, household, clock, admin_ctx):
+    reception, designer = login_as("reception"), login_as("designer")
+    deskleader = login_as("deskleader")
+    code = create_and_deploy(designer, "TEST.PAUSE", clock_policy="pause")
+    clock.set(at(6, 1, 8))
+    dossier = open_dossier(reception, code)  # the check is due at 13:30
+    clock.set(at(6, 1, 13, 35))  # due, but no scheduler tick came before the request
+    _post(reception, dossier["code"], "supplement-request", {"missing": ["CCCD"]})
+    clock.set(at(6, 3, 9))
+    back = _post(reception, dossier["code"], "supplement-received")
+    assert back["tasks"][0]["due_at"] == iso(at(6, 1, 13, 30))  # it was overdue already
+    assert run_once(admin_ctx) >= 1
+    assert "task.overdue" in _types(deskleader)
+
+
+def test_retry_waits_for_the_papers_and_never_reopens_a_closed_dossier(
+        demo, login_as, clock):
+    reception, designer, leader = login_as("reception"), login_as("designer"), login_as("leader")
+    code = create_and_deploy(designer, "TEST.INCIDENT", xml=incident_and_timer_bpmn(), forms=[])
+    waiting, closed = (open_dossier(reception, code)["code"] for _ in range(2))
+    _post(reception, waiting, "supplement-request", {"missing": ["CCCD"]})
+    body = _post(leader, waiting, "retry", {"data": {"base_fee": 5}}, status=409)
+    assert "supplement" in body["detail"]
+    _post(reception, closed, "withdraw", {"reason": "rút"})
+    _post(leader, closed, "retry", {"data": {"base_fee": 5}}, status=409)
+    assert reception.get(f"/api/v1/dossiers/{closed}").get_json()["tasks"] == []
+
+
+def test_an_incident_shows_the_code_of_the_work_it_interrupted(
+        demo, login_as, clock, admin_ctx):
+    reception, designer = login_as("reception"), login_as("designer")
+    officer = login_as("officer")
+    code = create_and_deploy(designer, "TEST.INCIDENT", xml=incident_and_timer_bpmn(), forms=[])
+    dossier = open_dossier(reception, code)
+    assert (dossier["status"], dossier["national_status"]) == ("incident", 2)
+    clock.advance(timedelta(seconds=3))
+    assert run_once(admin_ctx) == 1  # the parallel branch's timer opens the second step
+    step = open_task(officer, dossier["code"], "T2")
+    done = claim_and_complete(officer, step["id"], {})
+    after = officer.get(f"/api/v1/dossiers/{done['dossier_code']}").get_json()
+    assert (after["status"], after["national_status"]) == ("incident", 4)
+
+
+def test_the_board_of_the_handling_unit_extends(demo, login_as, admin_ctx):
+    from .walk import deploy
+    code = open_dossier(login_as("reception"), deploy(admin_ctx, "judicial-record"))["code"]
+    leader = login_as("stp_leader")  # Ban Giám đốc Sở Tư pháp, inside the handling unit
+    due = leader.get(f"/api/v1/dossiers/{code}").get_json()["due_at"]
+    body = _post(leader, code, "extension", {"new_due_at": "2026-05-15T17:00:00+07:00",
+                                             "reason": "xác minh"})
+    assert body["due_at"] == "2026-05-15T17:00:00.000+07:00" != due
