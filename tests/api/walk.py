@@ -106,6 +106,17 @@ class Walk:
         return sorted({task["task_spec"] for task in json.loads(state)["tasks"].values()
                        if task["state"] == TaskState.COMPLETED and task["task_spec"] in ends})
 
+    def decide_last(self, element_id: str, username: str, group: str, decision: dict,
+                    db) -> list[str]:
+        """Complete the last step with `decision`: the dossier resolves (a refusal
+        letter is a result too) keeping the decision in its data; returns the end
+        events reached."""
+        assert self.step(element_id, username, group, decision) == []
+        assert self.status(username) == ("resolved", 9)
+        data = self.read(username)["data"]
+        assert {key: data[key] for key in decision} == decision
+        return self.end_events(username, db)
+
     def history(self, username: str) -> list[dict]:
         response = self.caller(username).get(f"/api/v1/dossiers/{self.code}/history")
         assert response.status_code == 200, response.get_json()

@@ -7,7 +7,11 @@ import pytest
 
 from engine.bpmn import CompiledDiagram, DiagramRejected, Problem, compile_diagram
 
-MIWG = Path("/work/shared/conformance/miwg")
+# shared/ lies beside the checkout (here and in CI's clone)
+CHECKOUT = Path(__file__).resolve().parents[3]
+MIWG = next((path for path in (CHECKOUT.parent / "shared" / "conformance" / "miwg",
+                               Path("/work/shared/conformance/miwg")) if path.exists()),
+            CHECKOUT.parent / "shared" / "conformance" / "miwg")
 FILES = sorted(MIWG.glob("*.bpmn"))
 
 pytestmark = pytest.mark.skipif(not FILES, reason="MIWG reference models not available")
