@@ -4,14 +4,34 @@ The master prepares the platform (`api.setup.prepare`: data folder, migrations,
 first administrator, secret key) in `on_starting`, before any worker forks, so
 workers only build the app and serve. Command-line options override these.
 """
+import json
 import os
+
+import gunicorn.http.wsgi
+from gunicorn import util
 
 bind = f"127.0.0.1:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Slow clients. A gthread worker's main thread accepts and polls; a connection
+# takes a pool thread once its first bytes arrive, and a request sent halfway
+# keeps that thread until the client finishes or leaves (gunicorn has no
+# header-read deadline), while the worker goes on accepting and queueing new
+# connections behind its busy threads. With 4 threads, 8 half-sent requests
+# stalled the service. So each worker has far more threads than a handful of
+# stalled sockets can hold (2 workers x 32 threads: 16 such sockets, even all on
+# one worker, leave it 16 threads; tests/test_slow_clients.py). Idle threads
+# cost little memory; a request needing the database waits for the pool (5 + 10
+# connections per worker), not for a thread. A connection that sends nothing is
+# dropped after gunicorn's 5 s wait plus `keepalive`. Facing the internet, put a
+# buffering proxy (nginx) in front: it holds slow clients, not gunicorn.
 worker_class = "gthread"
-threads = 4
-timeout = 60
+threads = 32
+keepalive = 2  # also how long a silent connection is kept after that wait
+timeout = 60  # the arbiter's heartbeat check (the main loop, not a request)
 graceful_timeout = 30
+# Requests gunicorn refuses itself (answered by `_problem` below). The app's own
+# limit on the URI (api.guards.MAX_URI, 4096) is below the request line's, so an
+# over-long URI normally gets the app's 414.
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
@@ -35,3 +55,25 @@ def on_starting(server):
 def post_worker_init(worker):
     """Says when a worker has built the app (tests wait for it; `Booting` comes before)."""
     worker.log.info("Worker ready (pid: %s)", worker.pid)
+
+
+# What the server tells about itself: a neutral name, not gunicorn's name and
+# version. gunicorn drops a `Server` header set by the application and writes
+# this module global (read per response) instead.
+SERVER_NAME = "motcua"
+gunicorn.http.wsgi.SERVER = SERVER_NAME
+
+
+def _problem(sock, status_int, reason, mesg):
+    """gunicorn's own refusals (request line or headers too large, a malformed
+    request) in the API's format, problem+json, instead of its HTML page."""
+    body = json.dumps({"type": "about:blank", "title": reason, "status": status_int,
+                       "detail": mesg or reason}).encode()
+    head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nServer: {SERVER_NAME}\r\n"
+            "Content-Type: application/problem+json\r\nX-Content-Type-Options: nosniff\r\n"
+            "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n")
+    util.write_nonblock(sock, head.encode("latin-1") + body)
+
+
+util.write_error = _problem  # the workers call it as `util.write_error(...)`

@@ -13,8 +13,9 @@ from engine import bpmn
 from engine import people as people_service
 from engine.store import db
 
-from . import cli, errors, guards, health
+from . import cli, errors, guards, headers, health, json_provider
 from .config import from_env
+from .fields import StoredId
 from .openapi import api as rest
 from .setup import make_clock, register_database, register_secret
 
@@ -32,8 +33,11 @@ def create_app(config=None) -> Flask:
     app.extensions["motcua.clock"] = make_clock(app, config)
     bpmn.use_clock(app.extensions["motcua.clock"])
     register_secret(app)
+    json_provider.register(app)
     errors.register(app)
     guards.register(app)
+    headers.register(app)
+    app.url_map.converters["int"] = StoredId
     rest.init_app(app)
     _register_blueprints(app)
     health.register(app)

@@ -1,7 +1,9 @@
 """`POST /admin/clock`: the acceptance-run clock, registered only when
 `MOTCUA_CLOCK_CONTROL=1` (otherwise the path is a 404)."""
+from datetime import datetime, timezone
+
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from engine.clock_control import move_clock
 
@@ -12,7 +14,9 @@ blp = Blueprint("admin", __name__, description="Acceptance-run controls")
 
 
 class ClockIn(Schema):
-    now = fields.AwareDateTime(load_default=None)
+    now = fields.AwareDateTime(load_default=None, validate=validate.Range(
+        min=datetime(2000, 1, 1, tzinfo=timezone.utc),
+        max=datetime(2100, 1, 1, tzinfo=timezone.utc)))
     advance = fields.String(load_default=None)
 
 

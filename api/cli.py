@@ -1,4 +1,5 @@
-"""`flask` commands: units, users, deploying procedure folders, demo data, scheduler.
+"""`flask` commands: units, users, deploying procedure folders, demo data, scheduler,
+and the event log's audit (`audit verify`, `audit rotate-key`).
 
 Those that need a ready database prepare the platform first (`api.setup.prepare`);
 `flask db upgrade` takes the same start-up lock as `prepare`.
@@ -14,11 +15,11 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from engine import catalogue, people, scheduler
+from engine import audit, catalogue, events, people, scheduler
 from engine.context import Actor, Ctx
 from engine.errors import DomainError
 
-from .setup import prepare, start_lock
+from .setup import audit_key_file, prepare, start_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
@@ -126,6 +127,38 @@ def run_scheduler(name):
     blocking.start()
 
 
+audit_cli = AppGroup("audit", help="The event log's chains and their keys.")
+
+
+@audit_cli.command("verify")
+@_prepared
+def verify_audit():
+    """Check every event chain; exit 0 when all verify, else 1 naming the first broken
+    event (stream and sequence)."""
+    counts, broken = events.verify_all(_ctx().session)
+    if broken is not None:
+        click.echo(f"broken: stream {broken.stream} seq {broken.seq}: {broken.reason}", err=True)
+        raise click.exceptions.Exit(1)
+    unkeyed = f" ({counts['unkeyed']} sealed before keyed hashing)" if counts["unkeyed"] else ""
+    click.echo(f"ok: {counts['events']} events in {counts['streams']} streams verify{unkeyed}")
+
+
+@audit_cli.command("rotate-key")
+@with_appcontext
+def rotate_audit_key():
+    """Add a new audit key to the key file and make it current; earlier keys stay, so
+    older events still verify. With MOTCUA_AUDIT_KEY, print the entry to add to it."""
+    config = current_app.config
+    if config.get("AUDIT_KEY"):
+        entry = audit.new_entry(audit.parse(config["AUDIT_KEY"]))
+        click.echo("The audit keys come from MOTCUA_AUDIT_KEY: append this entry to it "
+                   "(comma-separated; the last is current) and restart every process:")
+        click.echo(entry)
+        raise click.exceptions.Exit(1)
+    path = audit_key_file(config)
+    click.echo(f"audit key {audit.KeyFile(path).rotate()} is now current ({path})")
+
+
 def _plain_errors(command):
     """Domain errors end the command with their message, not a traceback."""
     callback = command.callback
@@ -164,4 +197,5 @@ def register(app):
     for command in (create_unit, create_user, deploy_procedure, load_demo):
         app.cli.add_command(_plain_errors(command))
     app.cli.add_command(scheduler_cli)
+    app.cli.add_command(audit_cli)
     app.cli.add_command(_locked_db_group(app), "db")

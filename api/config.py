@@ -9,6 +9,8 @@ import secrets
 from dataclasses import fields
 from pathlib import Path
 
+from engine.audit import KeyringError
+from engine.audit import parse as parse_keyring
 from engine.settings import SettingError, Settings
 
 
@@ -16,6 +18,9 @@ class Config:
     DATA_DIR = Path("data")
     SQLALCHEMY_DATABASE_URI = None  # defaults to SQLite in DATA_DIR
     SECRET_KEY = None  # defaults to a key generated once and kept in DATA_DIR
+    AUDIT_KEY = None  # the event log's keys, "id:key,..." (last current); else AUDIT_KEY_FILE
+    AUDIT_KEY_FILE = None  # defaults to DATA_DIR/audit_keys, generated once
+    TRUSTED_PROXIES = 0  # reverse proxies in front: the address is from X-Forwarded-For
     ADMIN_USER = None
     ADMIN_PASSWORD = None
     TOKEN_TTL_SECONDS = 8 * 3600
@@ -65,12 +70,16 @@ class ProductionConfig(Config):
             raise RuntimeError("MOTCUA_CLOCK_CONTROL=1 is refused by the production configuration")
         if not self.SECRET_KEY:
             raise RuntimeError("MOTCUA_SECRET_KEY is required in production")
+        if not (self.AUDIT_KEY or self.AUDIT_KEY_FILE):
+            raise RuntimeError("MOTCUA_AUDIT_KEY or MOTCUA_AUDIT_KEY_FILE is required in "
+                               "production")
         return super().finalize()
 
 
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
+    AUDIT_KEY = "test:an-audit-key-for-tests-and-nothing-else"
     CLOCK_CONTROL = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast: test passwords guard nothing
 
@@ -111,8 +120,10 @@ def from_env(environ=os.environ) -> Config:
     config.ADMIN_USER = environ.get("MOTCUA_ADMIN_USER") or None
     config.ADMIN_PASSWORD = environ.get("MOTCUA_ADMIN_PASSWORD") or None
     config.CLOCK_CONTROL = _flag(environ.get("MOTCUA_CLOCK_CONTROL"))
+    config.AUDIT_KEY = _audit_key(environ.get("MOTCUA_AUDIT_KEY") or None)
+    config.AUDIT_KEY_FILE = environ.get("MOTCUA_AUDIT_KEY_FILE") or None
     for name, cast in (("TOKEN_TTL_SECONDS", int), ("TIMER_LEASE_SECONDS", int),
-                       ("TIMER_BATCH", int), ("MAX_DOCUMENT_BYTES", int),
+                       ("TIMER_BATCH", int), ("MAX_DOCUMENT_BYTES", int), ("TRUSTED_PROXIES", int),
                        ("SCHEDULER_TICK_SECONDS", float), ("SMTP_HOST", str),
                        ("SMTP_PORT", int), ("SMTP_FROM", str), ("SMTP_USER", str),
                        ("SMTP_PASSWORD", str)):
@@ -121,6 +132,15 @@ def from_env(environ=os.environ) -> Config:
     config.SMTP_STARTTLS = _flag(environ.get("MOTCUA_SMTP_STARTTLS"))
     config.SETTINGS = settings_from_env(environ, config.MAX_DIAGRAM_BYTES)
     return config.finalize()
+
+
+def _audit_key(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            parse_keyring(value)
+        except KeyringError as exc:
+            raise RuntimeError(f"MOTCUA_AUDIT_KEY: {exc}") from None
+    return value
 
 
 SETTING_VARIABLES = {f"MOTCUA_{f.name.upper()}": f.name for f in fields(Settings)

@@ -14,7 +14,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 from engine import documents
 from engine.errors import BadRequest, Invalid
 
-from .auth import context
+from .auth import context, log_read
 from .fields import PageArgs, page_schema
 from .schemas import DocumentOut
 
@@ -72,7 +72,10 @@ def upload_document(code):
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(DocumentOut, "DocumentPage"))
 def list_documents(args, code):
-    return documents.list_documents(context(), code, **args)
+    ctx = context()
+    page = documents.list_documents(ctx, code, **args)
+    log_read(ctx, code, "dossier.viewed", what="documents")
+    return page
 
 
 @blp.get("/dossiers/<code>/documents/<int:document_id>/content")
@@ -80,8 +83,10 @@ def list_documents(args, code):
     "application/pdf": {"schema": BINARY}, "image/jpeg": {"schema": BINARY},
     "image/png": {"schema": BINARY}}}})
 def download_document(code, document_id):
-    document, path = documents.open_document(context(), code, document_id,
-                                             storage_dir=_storage_dir())
+    ctx = context()
+    document, path = documents.open_document(ctx, code, document_id, storage_dir=_storage_dir())
+    log_read(ctx, code, "document.downloaded", dossier_id=document.dossier_id,
+             document_id=document.id)
     response = send_file(path, mimetype=document.content_type, as_attachment=True,
                          download_name=document.filename, etag=document.checksum)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -5,7 +5,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from engine import dossiers
 from engine.dossiers import CHANNELS, OUTCOMES
 
-from .auth import context, public_context
+from .auth import context, log_read, public_context, throttle_public
 from .fields import Instant, PageArgs, page_schema
 from .schemas import DossierOut
 
@@ -88,7 +88,10 @@ def list_dossiers(args):
 @blp.get("/dossiers/<code>")
 @blp.response(200, DossierOut)
 def get_dossier(code):
-    return dossiers.get_dossier(context(), code)
+    ctx = context()
+    dossier = dossiers.get_dossier(ctx, code)
+    log_read(ctx, dossier.code, "dossier.viewed", dossier_id=dossier.id, what="dossier")
+    return dossier
 
 
 @blp.get("/dossiers/<code>/history")
@@ -113,4 +116,7 @@ def retry(body, code):
 @blp.response(200, PublicDossierOut)
 @blp.doc(security=[])
 def track(code):
-    return dossiers.track(public_context(), code)
+    """Throttled per address (429 with Retry-After): codes are sequential."""
+    ctx = public_context()
+    throttle_public(ctx)
+    return dossiers.track(ctx, code)

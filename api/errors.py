@@ -39,7 +39,11 @@ def http_problem(error: HTTPException):
     if messages:
         errors = list(_flatten(messages))
     detail = "The request is invalid." if errors else (error.description or error.name)
-    return problem(error.code or 500, error.name, detail, errors)
+    response = problem(error.code or 500, error.name, detail, errors)
+    for name, value in error.get_headers():  # e.g. a 405's Allow, a 429's Retry-After
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 LOCATIONS = ("json", "query", "form", "files", "headers", "view_args", "path")

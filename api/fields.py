@@ -1,6 +1,9 @@
 """Shared schema pieces: instants in ISO 8601 with offset to the millisecond,
 and the paginated list envelope."""
+from datetime import datetime, timezone
+
 from marshmallow import Schema, fields, validate
+from werkzeug.routing import IntegerConverter
 
 from engine.calendar import VN
 
@@ -9,14 +12,24 @@ class Instant(fields.DateTime):
     """Serialized in Vietnam time with its offset, e.g. 2026-04-24T16:00:00.000+07:00."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.astimezone(VN).isoformat(timespec="milliseconds")
+        return None if value is None else instant_text(value)
+
+
+def instant_text(value: datetime | str) -> str:
+    """An instant (or its stored ISO text) as the API writes instants."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:  # stored naive instants are UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(VN).isoformat(timespec="milliseconds")
+
+
+MAX_PER_PAGE = 200  # a page of dossiers with their data and open tasks stays a few MB
 
 
 class PageArgs(Schema):
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
 
 
 def page_schema(item_schema, name):
@@ -24,3 +37,12 @@ def page_schema(item_schema, name):
     return Schema.from_dict({"items": fields.List(fields.Nested(item_schema)),
                              "page": fields.Integer(), "per_page": fields.Integer(),
                              "total": fields.Integer()}, name=name)
+
+
+class StoredId(IntegerConverter):
+    """`<int:...>` in a path: an id the database can hold. A larger number
+    names nothing (404), instead of overflowing the driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)

@@ -11,17 +11,33 @@ LATENCY = Histogram("motcua_http_request_seconds", "HTTP request latency", ["met
 
 
 def healthz():
+    """200 `ok`; 503 `degraded` when the database is unreachable, or no scheduler has
+    beaten within `heartbeat_max_age_seconds` (or ever: then nothing fires timers,
+    reminders or e-mail). `problems` says why."""
     session = current_app.extensions["motcua.db"].session
     clock = current_app.extensions["motcua.clock"]
+    max_age = current_app.config["SETTINGS"].heartbeat_max_age_seconds
     try:
         age = heartbeat_age(session, clock.now())
         database = "ok"
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         current_app.logger.exception("health check failed")
         age, database = None, "unreachable"
-    body = {"status": "ok" if database == "ok" else "failing", "database": database,
-            "scheduler_heartbeat_age_seconds": age}
-    return jsonify(body), 200 if database == "ok" else 503
+    problems = _problems(database, age, max_age)
+    body = {"status": "degraded" if problems else "ok", "database": database,
+            "scheduler_heartbeat_age_seconds": age, "heartbeat_max_age_seconds": max_age,
+            "problems": problems}
+    return jsonify(body), 503 if problems else 200
+
+
+def _problems(database, age, max_age) -> list[str]:
+    if database != "ok":
+        return ["database unreachable"]
+    if age is None:
+        return ["no scheduler heartbeat yet: no scheduler process has run"]
+    if age > max_age:
+        return [f"scheduler heartbeat is {age:g} s old (more than {max_age} s)"]
+    return []
 
 
 def metrics():

@@ -1,14 +1,20 @@
-"""Routes for authentication, the current user, users and units."""
+"""Routes for authentication, logging out, passwords, the current user, users
+and units."""
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine import people
 from engine.store.people import ROLES
+from engine.throttle import Throttled
 
-from .auth import context, issue_token, public_context
+from .auth import (client_address, context, current_token, issue_token, public_context,
+                   throttled_problem, wall_now)
 from .fields import PageArgs, page_schema
 
 blp = Blueprint("people", __name__, description="Authentication, users and units")
+blp.app_errorhandler(Throttled)(throttled_problem)  # 429 with Retry-After, app-wide
+
+PASSWORD = validate.Length(min=8, max=200)
 
 
 class TokenIn(Schema):
@@ -39,7 +45,7 @@ class UnitOut(Schema):
 
 class UserIn(Schema):
     username = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.\-]{2,64}$"))
-    password = fields.String(required=True, validate=validate.Length(min=8, max=200))
+    password = fields.String(required=True, validate=PASSWORD)
     full_name = fields.String(load_default="")
     email = fields.Email(load_default=None, allow_none=True)
     roles = fields.List(fields.String(validate=validate.OneOf(ROLES)), load_default=list)
@@ -54,13 +60,42 @@ class UserOut(Schema):
     units = fields.Function(lambda user: [unit.code for unit in user.units])
 
 
+class UserAdminOut(UserOut):
+    active = fields.Boolean()
+
+
+class UserPatch(Schema):
+    """Only the fields given change."""
+    full_name = fields.String(validate=validate.Length(max=255))
+    email = fields.Email(allow_none=True)
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)))
+    units = fields.List(fields.String())
+    active = fields.Boolean()
+    password = fields.String(validate=PASSWORD)
+
+
+class PasswordIn(Schema):
+    current = fields.String(required=True, validate=validate.Length(max=200))
+    new = fields.String(required=True, validate=PASSWORD)
+
+
 @blp.post("/auth/token")
 @blp.doc(security=[])
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
 def token(body):
+    """Failed logins are throttled per username and per address (429, Retry-After)."""
     ctx = public_context()
-    return issue_token(people.authenticate(ctx.session, body["username"], body["password"]))
+    return issue_token(people.log_in(ctx, body["username"], body["password"],
+                                     client_address(), wall_now()))
+
+
+@blp.post("/auth/logout")
+@blp.response(204)
+def logout():
+    """This token stops working."""
+    ctx, claims = context(), current_token()
+    people.log_out(ctx, claims["jti"], claims["expires_at"], wall_now())
 
 
 @blp.get("/me")
@@ -68,6 +103,23 @@ def token(body):
 def me():
     ctx = context()
     return people.get_user(ctx.session, ctx.actor.username)
+
+
+@blp.post("/me/password")
+@blp.arguments(PasswordIn)
+@blp.response(204)
+def change_password(body):
+    """Every token issued before, this one included, stops working."""
+    people.change_password(context(), body["current"], body["new"], client_address(),
+                           wall_now())
+
+
+@blp.patch("/users/<username>")
+@blp.arguments(UserPatch)
+@blp.response(200, UserAdminOut)
+def update_user(body, username):
+    """Deactivating a user or setting a password revokes the user's tokens."""
+    return people.update_user(context(), username, **body)
 
 
 @blp.post("/users")
@@ -79,7 +131,7 @@ def create_user(body):
 
 @blp.get("/users")
 @blp.arguments(PageArgs, location="query")
-@blp.response(200, page_schema(UserOut, "UserPage"))
+@blp.response(200, page_schema(UserAdminOut, "UserPage"))
 def list_users(args):
     return people.list_users(context(), **args)
 

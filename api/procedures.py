@@ -1,9 +1,12 @@
 """Routes for the procedure catalogue and deploying diagram versions."""
+import re
+
 from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from engine import procedures
+from engine.bpmn.xml import encoding_of
 from engine.errors import BadRequest
 from engine.procedures import TIME_UNITS
 
@@ -141,6 +144,16 @@ def get_version(code, number):
 
 
 @blp.get("/procedures/<code>/versions/<int:number>/bpmn")
+@blp.doc(responses={"200": {"description": "The diagram exactly as uploaded (a download)",
+                            "content": {"application/xml": {"schema": {"type": "string"}}}}})
 def get_bpmn(code, number):
+    """The uploaded bytes as an attachment, in their own encoding, sandboxed: an
+    upload may carry XHTML (a script in extensionElements) that must never run."""
     version = procedures.get_version(context().session, code, number)
-    return Response(version.bpmn_xml, mimetype="application/xml")
+    response = Response(version.bpmn_xml,
+                        content_type=f"application/xml; charset={encoding_of(version.bpmn_xml)}")
+    name = re.sub(r"[^A-Za-z0-9_.-]", "_", version.procedure.code)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}-v{number}.bpmn"'
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

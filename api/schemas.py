@@ -1,7 +1,7 @@
 """Output schemas shared by the dossier and task routes."""
 from marshmallow import Schema, fields
 
-from .fields import Instant
+from .fields import Instant, instant_text
 
 
 class DocumentOut(Schema):
@@ -61,7 +61,15 @@ class DossierOut(Schema):
     clock = fields.Function(lambda d: ClockOut().dump(d))
     applicant = fields.Dict()
     data = fields.Dict()
-    incident = fields.Dict(allow_none=True)
+    incident = fields.Method("_incident", allow_none=True)
     tasks = fields.Function(lambda d: TaskOut(many=True).dump(d.open_tasks))
     documents = fields.Function(lambda d: DocumentOut(many=True).dump(d.documents))
     revision = fields.Integer()
+
+    def _incident(self, dossier):
+        """The engine stores `at` as ISO text (UTC, to the microsecond): serve it
+        like every other instant."""
+        incident = dossier.incident
+        if not incident or not incident.get("at"):
+            return incident
+        return {**incident, "at": instant_text(incident["at"])}

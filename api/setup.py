@@ -3,8 +3,9 @@
 Building the app writes nothing. `prepare(app)` creates the data folder,
 applies pending migrations and creates the first administrator, one process at
 a time (an advisory lock on PostgreSQL, a file lock beside the SQLite file),
-and settles the secret key; the gunicorn master and the CLI commands that need
-a ready database call it, and any number of processes may call it at once.
+and settles the secret key and the audit key file; the gunicorn master and the
+CLI commands that need a ready database call it, and any number of processes
+may call it at once.
 """
 import fcntl
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from pathlib import Path
 from flask_migrate import Migrate, upgrade
 from sqlalchemy import select, text
 
-from engine import clock_control
+from engine import audit, clock_control
 from engine.clock import OffsetClock, SystemClock
 from engine.context import Actor, Ctx
 from engine.errors import Conflict
@@ -63,7 +64,9 @@ def make_clock(app, config):
 
 def register_secret(app):
     """Without a configured key, the one kept in DATA_DIR is read at the first request
-    (and generated then if `prepare` has not run), never when the app is built."""
+    (and generated then if `prepare` has not run), never when the app is built. The
+    event log's keyring is installed too (`register_audit_keys`)."""
+    register_audit_keys(app)
     if app.config["SECRET_KEY"]:
         return
 
@@ -73,9 +76,23 @@ def register_secret(app):
     app.before_request(load_secret)
 
 
+def register_audit_keys(app):
+    """The event log's keys: MOTCUA_AUDIT_KEY, else the key file (MOTCUA_AUDIT_KEY_FILE,
+    or DATA_DIR/audit_keys), read when first needed and again whenever it changes."""
+    if app.config.get("AUDIT_KEY"):
+        audit.use_keyring(audit.parse(app.config["AUDIT_KEY"]))
+    else:
+        audit.use_keyring(audit.KeyFile(audit_key_file(app.config)))
+
+
+def audit_key_file(config) -> Path:
+    return Path(config.get("AUDIT_KEY_FILE") or Path(config["DATA_DIR"]) / "audit_keys")
+
+
 def prepare(app):
     """Make the platform ready: data folder, migrations (when AUTO_MIGRATE), first
-    administrator, secret key. Idempotent; safe from many processes at once."""
+    administrator, secret key, audit key file. Idempotent; safe from many processes
+    at once."""
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
     with app.app_context():
         with start_lock(app.extensions["motcua.db"].engine):
@@ -84,6 +101,8 @@ def prepare(app):
             bootstrap(app)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _persistent_secret(app.config["DATA_DIR"])
+    if not app.config.get("AUDIT_KEY"):
+        audit.KeyFile(audit_key_file(app.config)).ensure()
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 
 from engine import slips
 
-from .auth import context
+from .auth import context, log_read
 
 blp = Blueprint("slips", __name__, description="Dossier slips")
 
@@ -25,7 +25,9 @@ PROBLEM = {"content": {"application/problem+json": {"schema": {"type": "object"}
     responses={"200": {"description": "The slip as an HTML page", **HTML},
                "404": {"description": "No such dossier or slip", **PROBLEM}})
 def get_slip(code, kind):
-    template, values = slips.slip(context(), code, kind)
+    ctx = context()
+    template, values = slips.slip(ctx, code, kind)
+    log_read(ctx, code, "dossier.viewed", what="slip", kind=kind)  # it names the applicant
     response = current_app.response_class(render_template(template, **values),
                                           mimetype="text/html")
     response.headers["Cache-Control"] = "no-store"  # it carries the applicant's personal data

@@ -3,9 +3,12 @@
 The same procedure (processes/business-household, four human steps) runs:
 raw SpiffWorkflow in memory; raw SpiffWorkflow with a serialize/deserialize
 after each step (what any persisting engine must do); our `engine.bpmn`
-facade (sandboxed scripts, state without spec); the full service stack on a
-SQLite file (transactions, projections, event log); and the HTTP API. Ratios
-compare each with raw SpiffWorkflow run in this same process.
+facade (sandboxed scripts in bounded worker processes, state without spec);
+the full service stack on a SQLite file (transactions, projections, event
+log); and the HTTP API. Ratios compare each with raw SpiffWorkflow run in this
+same process; each measure runs one dossier first, untimed, to warm caches and
+the script workers. `evaluation_overhead` is one condition evaluated in
+process and in a warm script worker.
 Run: `make bench` or `python -m bench.run [--dossiers N]`.
 """
 import argparse
@@ -31,6 +34,7 @@ FORM_DATA = {"Task_Check": {"business_name": "Quán", "capital": 1, "needs_inspe
 
 
 def _per_dossier(run, count):
+    run()  # warm: caches, the script workers' start (once per process)
     started = time.perf_counter()
     for _ in range(count):
         run()
@@ -77,6 +81,24 @@ def facade(count):
             inst.complete(task.id, FORM_DATA[task.element_id])
             inst.run()
     return _per_dossier(one, count), statistics.mean(sizes)
+
+
+def sandbox_overhead(count=2000):
+    """Microseconds per evaluation of a small condition: in process (what the
+    engine did before) and in a warm script worker (what it does now)."""
+    from engine.bpmn import policy, sandbox
+    code, data = policy.compile_checked("decision == 'approve'", "eval"), {"decision": "x"}
+    started = time.perf_counter()
+    for _ in range(count):
+        eval(code, {**data, "__builtins__": {}})  # noqa: S307 - a constant expression
+    in_process = (time.perf_counter() - started) / count
+    bounds = sandbox.Bounds()
+    sandbox.evaluate("decision == 'approve'", data, {}, None, bounds, 5)  # a warm worker
+    started = time.perf_counter()
+    for _ in range(count):
+        sandbox.evaluate("decision == 'approve'", data, {}, None, bounds, 5)
+    return {"in_process_us": round(in_process * 1e6, 1),
+            "script_worker_us": round((time.perf_counter() - started) / count * 1e6, 1)}
 
 
 def _app(database_url, data_dir):
@@ -190,6 +212,7 @@ def main(argv=None):
         "service_command_latency": latency,
         "dossiers_per_second_services": round(1 / stack, 1),
         "bpmn_timers_fired_per_second_one_scheduler": timers_per_second,
+        "evaluation_overhead": sandbox_overhead(),
         "database": "postgresql" if args.database_url else "sqlite",
     }
     json.dump(figures, sys.stdout, indent=2)

@@ -106,20 +106,29 @@ def _next_code(session, unit, now: datetime) -> str:
 
 
 def retry(ctx, code, data=None) -> Dossier:
-    """Run a dossier's failed step again, optionally with corrected data."""
+    """Run a dossier's failed step again, optionally with corrected data; the
+    diagram's code runs before the dossier is locked (`workflow.in_two_phases`)."""
     require_role(ctx.actor, "leader")
-    with unit_of_work(ctx) as session:
-        dossier = workflow.lock(session, load_visible_dossier(session, ctx.actor, code).id)
+
+    def prepare():
+        dossier = load_visible_dossier(ctx.session, ctx.actor, code)
         if not dossier.incident:
             raise Conflict(f"Dossier {code} has no incident to retry.")
         states.require(dossier, *states.WORKING, doing="retry it")  # not while it waits
         instance = workflow.load(ctx, dossier)
-        reset = instance.retry(data) + timers.revive(session, dossier)
+        return workflow.Snapshot(dossier.id, dossier.revision, instance,
+                                 lambda: instance.retry(data),  # a failure: the incident again
+                                 extra={"reset": instance.failed_steps()})
+
+    def finish(dossier, snapshot):
+        reset = snapshot.extra["reset"] + timers.revive(ctx.session, dossier)
         events.record(ctx, "dossier.retried", dossier=dossier,
                       element_id=dossier.incident.get("element_id"),
                       detail={"reset": reset, "data": data or {}})
-        workflow.advance(ctx, dossier, instance)
-    return dossier
+        workflow.write(ctx, dossier, snapshot.instance, snapshot.failure)
+        return dossier
+
+    return workflow.in_two_phases(ctx, prepare, finish)
 
 
 def get_dossier(ctx, code) -> Dossier:

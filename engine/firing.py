@@ -2,17 +2,22 @@
 after the dossier's row lock, so the change, its events and `fired_at`
 commit together.
 
-- `bpmn`: the engine moves on (a boundary or intermediate timer fires).
+- `bpmn`: the engine moves on (a boundary or intermediate timer fires); its
+  diagram code runs before that unit of work, with no lock held (`fire_bpmn`).
 - `reminder`: the assignee is told the step is due soon (`task.due_soon`).
 - `step_due`: the step is marked overdue; the leaders of its unit are told.
 - `escalation`: supervisors of its unit or an ancestor unit are told.
 - `dossier_due`: the dossier is marked overdue; its competent unit's leaders
   and supervisors are told.
 """
+from contextvars import ContextVar
+
 from . import events, status, workflow
 from .calendar import VN
 from .notifications import notify, users_for
+from .store.dossiers import Dossier
 from .store.people import Unit
+from .store.timers import Timer
 
 
 def fire(ctx, timer, dossier):
@@ -31,12 +36,47 @@ def give_up(ctx, timer, dossier):
                   detail={"timer_id": timer.id, "error": timer.last_error})
 
 
+def fire_bpmn(ctx, timer_id, owner, win) -> bool:
+    """A BPMN timer: the engine moves on from a snapshot of the dossier with no
+    lock held (its diagram code may run for seconds), then the firing is
+    written if the dossier is still as read (`workflow.in_two_phases`). False
+    when `win(session)` finds the lease passed to another scheduler."""
+    def prepare():
+        timer = ctx.session.get(Timer, timer_id)
+        dossier = ctx.session.get(Dossier, timer.dossier_id)
+        snapshot = workflow.Snapshot(dossier.id, dossier.revision)
+        ours = timer.lock_owner == owner and timer.fired_at is None and timer.cancelled_at is None
+        if ours and dossier.status in status.WORKING:
+            snapshot.instance = workflow.load(ctx, dossier)
+        return snapshot
+
+    def finish(dossier, snapshot):
+        if not win(ctx.session):
+            return False
+        token = _RAN.set(snapshot)
+        try:
+            fire(ctx, ctx.session.get(Timer, timer_id, populate_existing=True), dossier)
+        finally:
+            _RAN.reset(token)
+        return True
+
+    return workflow.in_two_phases(ctx, prepare, finish)
+
+
+# The engine's run of the BPMN timer being written (set by `fire_bpmn` around `fire`).
+_RAN: ContextVar = ContextVar("motcua_bpmn_timer_run", default=None)
+
+
 def _bpmn(ctx, timer, dossier):
     if dossier.status not in status.WORKING:
         return  # closed, not yet received, or waiting for a supplement (held)
     events.record(ctx, "timer.fired", dossier=dossier, element_id=timer.element_id,
                   detail={"timer_id": timer.id, "due_at": timer.due_at.isoformat()})
-    workflow.advance(ctx, dossier, workflow.load(ctx, dossier))
+    ran = _RAN.get()
+    if ran is None or ran.instance is None:  # not prepared by fire_bpmn: run it here
+        workflow.advance(ctx, dossier, workflow.load(ctx, dossier))
+    else:
+        workflow.write(ctx, dossier, ran.instance, ran.failure)
 
 
 def _open_task(dossier, timer):

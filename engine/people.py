@@ -1,16 +1,27 @@
-"""Units, users and authentication of passwords (not token transport)."""
-from sqlalchemy import func, select
+"""Units, users, passwords and the revocation of tokens (not token transport).
+
+Logging in is throttled per username and per address (`engine.throttle`):
+only failures are counted. A user's token generation moves on when the
+password changes or an admin deactivates the user or sets a password, and
+every token of an earlier generation stops working; a logged-out token is
+kept as revoked until it would have expired. The instants given here are the
+wall clock's, which authentication follows.
+"""
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import events
+from . import events, throttle
 from .access import require_role
 from .context import Actor
 from .errors import Conflict, Invalid, NotFound, Unauthorized
 from .queries import paginate
-from .store.people import ROLES, Unit, User, UserRole
+from .store.people import ROLES, RevokedToken, Unit, User, UserRole
 from .uow import unit_of_work
 
 PASSWORD_HASH_METHOD = "scrypt"  # set from the configuration at start-up
+TOO_MANY = "Too many failed logins; retry later."
 
 
 def create_unit(ctx, code, name, parent=None, agency_code=None) -> Unit:
@@ -72,12 +83,124 @@ def authenticate(session, username: str, password: str) -> User:
     return user
 
 
-def actor_for(session, user_id: int) -> Actor:
-    user = session.get(User, user_id)
+def log_in(ctx, username: str, password: str, address: str, now) -> User:
+    """The user with these credentials; past the limits of failures per username
+    or per address, a caller waits (429). Attempts on a username are counted
+    before the password is checked (given back when it was right), so attempts
+    arriving at once get no further than the limit; the address's count is of
+    failures only, so many people logging in behind one address never use it."""
+    settings, window = ctx.settings, _login_window(ctx.settings)
+    user_limit = {("login_user", username.lower()): settings.login_failures_per_user}
+    address_limit = {("login_address", address): settings.login_failures_per_address}
+    throttle.blocked(ctx.session, address_limit, now, TOO_MANY)
+    throttle.take(ctx, user_limit, window, now, TOO_MANY)
+    try:
+        user = authenticate(ctx.session, username, password)
+    except Unauthorized:
+        throttle.hit(ctx, address_limit, window, now)
+        raise
+    throttle.give_back(ctx, user_limit, now)
+    return user
+
+
+def _login_window(settings) -> timedelta:
+    return timedelta(seconds=settings.login_window_seconds)
+
+
+def actor_for(session, user_id: int, generation: int | None = None,
+              jti: str | None = None) -> Actor:
+    """The acting user of a token: the user's row and whether the token was
+    logged out come in one query."""
+    revoked = select(RevokedToken.jti).where(RevokedToken.jti == (jti or "")).exists()
+    row = session.execute(select(User, revoked).where(User.id == user_id)).first()
+    user, logged_out = row if row is not None else (None, False)
     if user is None or not user.active:
         raise Unauthorized("The account no longer exists or is disabled.")
+    if logged_out or (generation is not None and generation != user.token_generation):
+        raise Unauthorized("The token has been revoked; request a new one.")
     return Actor(username=user.username, id=user.id, roles=frozenset(user.roles),
                  unit_codes=tuple(unit.code for unit in user.units))
+
+
+def log_out(ctx, jti: str, expires_at, now):
+    """Revoke one token; tokens revoked earlier and expired since are forgotten."""
+    with unit_of_work(ctx) as session:
+        session.execute(delete(RevokedToken).where(RevokedToken.expires_at <= now))
+        session.add(RevokedToken(jti=jti, expires_at=expires_at))
+
+
+def change_password(ctx, current: str, new: str, address: str, now):
+    """The caller's own password; every token issued before stops working. A wrong
+    current password counts as a failed login."""
+    settings, window = ctx.settings, _login_window(ctx.settings)
+    user_limit = {("login_user", ctx.actor.username.lower()): settings.login_failures_per_user}
+    address_limit = {("login_address", address): settings.login_failures_per_address}
+    throttle.blocked(ctx.session, address_limit, now, TOO_MANY)
+    throttle.take(ctx, user_limit, window, now, TOO_MANY)
+    user = ctx.session.get(User, ctx.actor.id)
+    if user is None or not check_password_hash(user.password_hash, current):
+        throttle.hit(ctx, address_limit, window, now)
+        raise Invalid("The current password is wrong.",
+                      [{"field": "current", "message": "not your current password"}])
+    with unit_of_work(ctx) as session:
+        user = session.get(User, ctx.actor.id)
+        _set_password(user, new)
+        events.record(ctx, "user.password_changed", stream=f"user:{user.username}")
+    throttle.give_back(ctx, user_limit, now)
+
+
+def update_user(ctx, username, **changes) -> User:
+    """An admin's change of a user: `full_name`, `email`, `roles`, `units`, `active`,
+    `password`. Deactivating or setting a password revokes the user's tokens; the
+    last active admin can be neither deactivated nor stripped of the role."""
+    require_role(ctx.actor, "admin")
+    bad = sorted(set(changes.get("roles") or ()) - set(ROLES))
+    if bad:
+        raise Invalid("Unknown roles.", [{"field": "roles", "message": f"unknown: {bad}"}])
+    with unit_of_work(ctx) as session:
+        user = get_user(session, username)
+        _keep_an_admin(session, user, changes)
+        _apply(session, user, changes)
+        detail = {key: value for key, value in changes.items() if key != "password"}
+        if "password" in changes:
+            detail["password"] = "set"
+        events.record(ctx, "user.updated", stream=f"user:{user.username}", detail=detail)
+    return user
+
+
+def _apply(session, user, changes):
+    for name in ("full_name", "email"):
+        if name in changes:
+            setattr(user, name, changes[name])
+    if "roles" in changes:
+        kept = {row.role: row for row in user.role_rows}  # same rows: no delete + insert
+        user.role_rows = [kept.get(role) or UserRole(role=role)
+                          for role in sorted(set(changes["roles"]))]
+    if "units" in changes:
+        user.units = [_unit(session, code, field="units")
+                      for code in dict.fromkeys(changes["units"])]
+    if "active" in changes and changes["active"] != user.active:
+        user.active = changes["active"]
+        if not user.active:
+            user.token_generation += 1
+    if "password" in changes:
+        _set_password(user, changes["password"])
+
+
+def _set_password(user, password):
+    user.password_hash = generate_password_hash(password, PASSWORD_HASH_METHOD)
+    user.token_generation += 1  # every token issued before stops working
+
+
+def _keep_an_admin(session, user, changes):
+    leaves = changes.get("active") is False or (
+        "roles" in changes and "admin" not in changes["roles"])
+    if not (leaves and user.active and "admin" in user.roles):
+        return
+    others = session.scalar(select(func.count()).select_from(User).join(UserRole).where(
+        UserRole.role == "admin", User.active.is_(True), User.id != user.id))
+    if not others:
+        raise Conflict("This is the last active administrator.")
 
 
 def get_user(session, username: str) -> User:

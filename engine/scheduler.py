@@ -1,43 +1,69 @@
 """The scheduler process's work: `run_once` is one tick.
 
 APScheduler only calls `run_once` every second (wiring in `api.cli`); tests
-call it and `fire_due` directly. A tick records the heartbeat, fires the due
-timers and sends pending e-mail. `fire_due` claims due rows with a lease
-(PostgreSQL: `FOR UPDATE SKIP LOCKED`, so any number of schedulers share the
-work; SQLite: one writer at a time), then fires each in its own transaction
-that re-checks the lease, so each timer fires once. A crashed scheduler's
-rows are taken over when its lease expires; a failing firing is retried with
-backoff and keeps its error. Its cost grows with the due rows only.
+call it and `fire_due` directly. A tick records the heartbeat (again every
+few seconds of a long sweep), fires the due timers and sends pending e-mail.
+`fire_due` claims due rows with a lease (PostgreSQL: `FOR UPDATE SKIP
+LOCKED`, so any number of schedulers share the work; SQLite: one writer at a
+time), then fires each in its own transaction that re-checks the lease, so
+each timer fires once; a BPMN timer's diagram code runs before that
+transaction, with no lock held. A crashed scheduler's rows are taken over
+when its lease expires; a failing firing is retried with backoff and keeps
+its error. Its cost grows with the due rows only.
 """
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
 
 from . import firing, mail, workflow
+from .errors import Conflict
 from .store.system import Heartbeat
 from .store.timers import Timer
 from .uow import unit_of_work
 
 MAX_ATTEMPTS = 8
+BEAT_SECONDS = 5  # during a long sweep the heartbeat is written again this often
 
 
 def run_once(ctx, name="scheduler", lease_seconds=60, batch=100, smtp=None,
              on_claim=None) -> int:
-    with unit_of_work(ctx) as session:
-        beat = session.get(Heartbeat, name)
-        if beat is None:
-            session.add(Heartbeat(name=name, beat_at=ctx.now()))
-        else:
-            beat.beat_at = ctx.now()
-    fired = fire_due(ctx, name, lease_seconds, batch, on_claim)
+    beat = _heartbeat(ctx, name)
+    fired = fire_due(ctx, name, lease_seconds, batch, on_claim, on_fired=beat)
     mail.deliver_pending(ctx, smtp or {})
     return fired
 
 
-def fire_due(ctx, owner, lease_seconds=60, batch=100, on_claim=None, max_batches=50) -> int:
+def _heartbeat(ctx, name):
+    """Beat now; the function returned beats again once BEAT_SECONDS have
+    passed, so a sweep through slow diagram code (each firing is bounded, not
+    their sum) does not look like a dead scheduler."""
+    last = [None]
+
+    def beat():
+        if last[0] is not None and time.monotonic() - last[0] < BEAT_SECONDS:
+            return
+        try:
+            with unit_of_work(ctx) as session:
+                row = session.get(Heartbeat, name)
+                if row is None:
+                    session.add(Heartbeat(name=name, beat_at=ctx.now()))
+                else:
+                    row.beat_at = ctx.now()
+        except Conflict:
+            if last[0] is None:
+                raise  # the tick's own beat: as before, the tick fails
+            return  # mid-sweep: the next firing beats again
+        last[0] = time.monotonic()
+    beat()
+    return beat
+
+
+def fire_due(ctx, owner, lease_seconds=60, batch=100, on_claim=None, max_batches=50,
+             on_fired=None) -> int:
     """Claim due timers `batch` at a time and fire them until none are due (or
     `max_batches` were taken); returns how many fired. `on_claim(ids)` is told
-    what was claimed before any fires (for logs)."""
+    what was claimed before any fires (for logs), `on_fired()` after each."""
     fired = 0
     for _ in range(max_batches):
         ids = claim(ctx, owner, lease_seconds, batch)
@@ -45,7 +71,10 @@ def fire_due(ctx, owner, lease_seconds=60, batch=100, on_claim=None, max_batches
             break
         if on_claim is not None:
             on_claim(ids)
-        fired += sum(fire_one(ctx, owner, timer_id) for timer_id in ids)
+        for timer_id in ids:
+            fired += fire_one(ctx, owner, timer_id)
+            if on_fired is not None:
+                on_fired()
         if len(ids) < batch:
             break
     return fired
@@ -67,22 +96,31 @@ def claim(ctx, owner, lease_seconds, batch) -> list[int]:
 
 
 def fire_one(ctx, owner, timer_id) -> bool:
-    """Fire one claimed timer, unless its lease passed to someone else."""
+    """Fire one claimed timer, unless its lease passed to someone else. A BPMN
+    timer's diagram code runs before its unit of work (`firing.fire_bpmn`)."""
     try:
+        ctx.session.rollback()
+        kind, dossier_id = ctx.session.execute(
+            select(Timer.kind, Timer.dossier_id).where(Timer.id == timer_id)).one()
+        if kind == "bpmn":
+            return firing.fire_bpmn(ctx, timer_id, owner,
+                                    lambda session: _win(ctx, session, owner, timer_id))
         with unit_of_work(ctx) as session:
-            dossier_id = session.scalar(select(Timer.dossier_id).where(Timer.id == timer_id))
             dossier = workflow.lock(session, dossier_id)  # dossier first, as commands do
-            won = session.execute(update(Timer).where(
-                Timer.id == timer_id, Timer.lock_owner == owner, Timer.fired_at.is_(None),
-                Timer.cancelled_at.is_(None)).values(fired_at=ctx.now())).rowcount
-            if not won:
+            if not _win(ctx, session, owner, timer_id):
                 return False
-            timer = session.get(Timer, timer_id, populate_existing=True)
-            firing.fire(ctx, timer, dossier)
+            firing.fire(ctx, session.get(Timer, timer_id, populate_existing=True), dossier)
         return True
     except Exception as exc:  # noqa: BLE001 - recorded on the row and retried later
         _record_failure(ctx, owner, timer_id, exc)
         return False
+
+
+def _win(ctx, session, owner, timer_id) -> bool:
+    """Mark the timer fired if this scheduler still holds its lease."""
+    return bool(session.execute(update(Timer).where(
+        Timer.id == timer_id, Timer.lock_owner == owner, Timer.fired_at.is_(None),
+        Timer.cancelled_at.is_(None)).values(fired_at=ctx.now())).rowcount)
 
 
 def _record_failure(ctx, owner, timer_id, exc):

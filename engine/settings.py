@@ -18,6 +18,9 @@ from .calendar import DEFAULT_SESSIONS
 
 AMOUNT = re.compile(r"^\d+(\.\d+)?[dh]$")
 LATE_SUPPLEMENT = ("refuse", "flag")
+POSITIVE_COUNTS = ("login_failures_per_user", "login_failures_per_address",
+                   "login_window_seconds", "public_lookups_per_address",
+                   "public_window_seconds", "heartbeat_max_age_seconds")
 PROCEDURE_KEYS = ("supplement_window", "late_supplement", "extension_notice",
                   "extension_limit")
 
@@ -41,6 +44,21 @@ class Settings:
     extension_notice: str = "1d"  # an extension is asked at least this long before due
     extension_limit: str | None = None  # latest new appointment after due; None: statutory
     max_diagram_bytes: int = 2_000_000
+    # Throttles (failed logins, public tracking): counts per fixed window, kept in the
+    # database so every worker and process shares them.
+    login_failures_per_user: int = 5  # wrong passwords for one username per window
+    login_failures_per_address: int = 20  # wrong passwords from one address per window
+    login_window_seconds: int = 900
+    public_lookups_per_address: int = 30  # public tracking requests per address per window
+    public_window_seconds: int = 300
+    heartbeat_max_age_seconds: int = 30  # /healthz is degraded past this heartbeat age
+    # Diagram code (scripts, conditions, timer and multi-instance expressions) runs in
+    # worker processes under these bounds (engine/bpmn/sandbox.py); past one: an incident.
+    script_cpu_seconds: float = 2.0  # CPU time of one evaluation (to the second above)
+    script_wall_seconds: float = 5.0  # wall time of one evaluation and of one engine call
+    script_memory_mb: int = 512  # address space of a script worker process
+    script_output_bytes: int = 262_144  # JSON a script may store at once (what it changed)
+    max_instances: int = 200  # instances of one multi-instance activity
 
     def __post_init__(self):
         _check_sessions(self.office_hours)
@@ -55,6 +73,11 @@ class Settings:
             raise SettingError("transfer_cutoff", "must be a time of day like 15:00")
         if not isinstance(self.remind_at, (int, float)) or not 0 <= self.remind_at < 1:
             raise SettingError("remind_at", "must be a share of the allotment, 0 to below 1")
+        for name in POSITIVE_COUNTS:
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise SettingError(name, "must be a whole number, 1 or more")
+        _check_script_bounds(self)
 
     @classmethod
     def parse(cls, values: dict[str, str]) -> "Settings":
@@ -88,6 +111,22 @@ def with_policy(settings: Settings, details: dict) -> Settings:
     if "remind_at" in ladder and not ladder["remind_at"]:
         changes["remind_at"] = 0  # no reminder
     return replace(settings, **changes) if changes else settings
+
+
+SCRIPT_COUNTS = (("script_memory_mb", 64), ("script_output_bytes", 1024), ("max_instances", 1))
+
+
+def _check_script_bounds(settings):
+    for name, least in SCRIPT_COUNTS:
+        value = getattr(settings, name)
+        if not isinstance(value, int) or isinstance(value, bool) or value < least:
+            raise SettingError(name, f"must be a whole number, {least} or more")
+    for name in ("script_cpu_seconds", "script_wall_seconds"):
+        value = getattr(settings, name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 < value <= 600:
+            raise SettingError(name, "must be a number of seconds above 0, at most 600")
+    if settings.script_wall_seconds < settings.script_cpu_seconds:
+        raise SettingError("script_wall_seconds", "must be at least script_cpu_seconds")
 
 
 def _check_amount(name, value):
@@ -143,3 +182,6 @@ _PARSERS = {"office_hours": _sessions, "transfer_cutoff": _time, "remind_at": _n
             "max_diagram_bytes": _integer,
             "extension_limit": lambda name, text: text or None}
 _PARSERS["escalate_after"] = _PARSERS["extension_limit"]
+_PARSERS.update({name: _integer for name in POSITIVE_COUNTS})
+_PARSERS.update({name: _integer for name, _ in SCRIPT_COUNTS})
+_PARSERS.update(script_cpu_seconds=_number, script_wall_seconds=_number)

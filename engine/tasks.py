@@ -59,11 +59,14 @@ def _is_candidate(actor, task) -> bool:
 
 
 def _manages(ctx, task) -> bool:
-    """A leader or supervisor of (a unit above) one of the task's groups, or an admin."""
+    """A leader or supervisor of (a unit above) one of the task's groups who may
+    see its dossier ("Who sees what"), or an admin."""
     if "admin" in ctx.actor.roles:
         return True
     return ctx.actor.has("leader", "supervisor") and bool(
-        managed_groups(ctx.session, ctx.actor) & set(task.candidate_groups))
+        managed_groups(ctx.session, ctx.actor) & set(task.candidate_groups)) and \
+        ctx.session.scalar(select(Dossier.id).where(
+            Dossier.id == task.dossier_id, visible_filter(ctx.session, ctx.actor))) is not None
 
 
 def claim(ctx, task_id) -> Task:
@@ -108,22 +111,41 @@ def assign(ctx, task_id, username) -> Task:
 
 
 def complete(ctx, task_id, data: dict):
-    """Complete the caller's task with its form data; returns (task, open tasks)."""
-    with unit_of_work(ctx) as session:
-        task = _open_task(ctx, task_id, verb="complete")
+    """Complete the caller's task with its form data; returns (task, open tasks).
+
+    The diagram's code runs on a snapshot before the dossier is locked; the
+    completion is written if the dossier is still as read (`workflow.in_two_phases`).
+    """
+    def prepare():
+        task = _open_task(ctx, task_id, verb="complete", locked=False)
         if task.assignee_id != ctx.actor.id:
             raise Conflict("Claim the task before completing it.")
-        data = validate_submission(session, task, data)
+        checked = validate_submission(ctx.session, task, data)
         dossier = task.dossier
-        workflow.complete_step(ctx, dossier, workflow.load(ctx, dossier), task, data)
+        instance = workflow.load(ctx, dossier)
+        workflow.ready_or_conflict(instance, task)
+        return workflow.Snapshot(dossier.id, dossier.revision, instance,
+                                 workflow.completing(instance, task.id, checked),
+                                 {"data": checked})
+
+    def finish(dossier, snapshot):
+        task = ctx.session.get(Task, task_id)
+        workflow.record_completion(ctx, dossier, task, snapshot.extra["data"])
+        workflow.write(ctx, dossier, snapshot.instance, snapshot.failure)
+        return task, dossier
+
+    task, dossier = workflow.in_two_phases(ctx, prepare, finish)
     return task, dossier.open_tasks
 
 
-def _open_task(ctx, task_id, verb="change") -> Task:
-    """The task, after its dossier's row lock, as it is now."""
+def _open_task(ctx, task_id, verb="change", locked=True) -> Task:
+    """The task as it is now: after its dossier's row lock, or (`locked`
+    False) as read, for a command that checks the dossier's revision later."""
     task = get_task(ctx, task_id)
-    dossier = workflow.lock(ctx.session, task.dossier_id)
-    ctx.session.refresh(task)
+    dossier = task.dossier
+    if locked:
+        dossier = workflow.lock(ctx.session, task.dossier_id)
+        ctx.session.refresh(task)
     if task.status != "open":
         raise Conflict(f"Task {task_id} is {task.status}; cannot {verb} it.")
     if dossier.status not in status.WORKING:

@@ -1,12 +1,19 @@
 """The bridge between a dossier row and its running BPMN instance.
 
-Loads the instance from the dossier's state with its version's cached spec
-and the calendar helpers that timer expressions may call, and after every
-command writes back, in the same transaction: the state, the projections
-(`engine.projection`), data and status, and the events. A script that fails
-puts the dossier into an incident instead of failing the request.
+Loads the instance from the dossier's state with its version's cached spec,
+the calendar helpers diagram code may call and the bounds it runs under
+(`ctx.settings`), and after every command writes back, in one transaction:
+the state, the projections (`engine.projection`), data and status, and the
+events. A script that fails, or hits a bound, puts the dossier into an
+incident instead of failing the request.
+
+Diagram code runs with no database lock held (`in_two_phases`): a command
+reads a snapshot of the dossier and runs the engine on it outside any
+transaction; then one unit of work locks the row, checks that its revision is
+still the snapshot's, and writes. A dossier changed meanwhile is read and run
+again, a few times, then the command is a conflict (409).
 """
-from datetime import timedelta
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -14,31 +21,45 @@ from . import bpmn, dossier_clock, events, projection, status, step_times, suppl
 from .calendar import add_calendar_days, add_working_days, add_working_time
 from .errors import Conflict
 from .store.dossiers import Dossier
+from .uow import unit_of_work
+
+ATTEMPTS = 3  # snapshots tried before a command that keeps losing the race gives up
+# what a diagram may call, e.g. a timeDate of `add_working_days(2)`; each returns an
+# ISO instant with its offset, computed in the script worker by the pure calendar maths
+HELPERS = {"add_working_days": (add_working_days, "number"),
+           "add_working_hours": (add_working_time, "hours"),
+           "add_calendar_days": (add_calendar_days, "whole")}
+assert set(HELPERS) == bpmn.SCRIPT_HELPERS  # the names the diagram checks know
 
 
 def spec_of(version):
     return bpmn.load_spec(f"{version.id}:{version.checksum}", version.spec_json)
 
 
-def script_functions(ctx) -> dict:
-    """Working-time helpers for timer expressions, e.g. a timeDate of
-    `add_working_days(2)`: each returns an ISO instant with its offset. The
-    calendar is read only when a diagram calls one (not on every load)."""
-    def helper(add, amount):
-        return lambda n: add(ctx.now(), amount(n), step_times.calendar(ctx)).isoformat()
-    return {
-        "add_working_days": helper(add_working_days, float),
-        "add_working_hours": helper(add_working_time, lambda n: timedelta(hours=n)),
-        "add_calendar_days": helper(add_calendar_days, int),
-    }
+def script_functions(ctx) -> bpmn.LazyFunctions:
+    """The working-time helpers, with the instant and the calendar they count from.
+    The calendar is read only when code names a helper (not on every load)."""
+    def make():
+        now, cal = ctx.now(), step_times.calendar(ctx)
+        return {name: bpmn.WorkingTime(add, now, cal, amount)
+                for name, (add, amount) in HELPERS.items()}
+    return bpmn.LazyFunctions(HELPERS, make)
+
+
+def bounds(settings) -> bpmn.Bounds:
+    return bpmn.Bounds(settings.script_cpu_seconds, settings.script_wall_seconds,
+                       settings.script_memory_mb, settings.script_output_bytes,
+                       settings.max_instances)
 
 
 def start(ctx, dossier, data: dict):
-    return bpmn.Instance.start(spec_of(dossier.version), data, script_functions(ctx))
+    return bpmn.Instance.start(spec_of(dossier.version), data, script_functions(ctx),
+                               bounds(ctx.settings))
 
 
 def load(ctx, dossier):
-    return bpmn.Instance.load(spec_of(dossier.version), dossier.state, script_functions(ctx))
+    return bpmn.Instance.load(spec_of(dossier.version), dossier.state, script_functions(ctx),
+                              bounds(ctx.settings))
 
 
 def lock(session, dossier_id) -> Dossier:
@@ -52,31 +73,101 @@ def lock(session, dossier_id) -> Dossier:
                            .execution_options(populate_existing=True)).one()
 
 
-def advance(ctx, dossier, instance, step=None):
+@dataclass
+class Snapshot:
+    """What a command read of a dossier, and the engine's run on it (phase one)."""
+
+    dossier_id: int
+    revision: int
+    instance: object = None  # None: no diagram code to run
+    step: object = None  # e.g. completing a task, before the engine runs on
+    extra: dict = field(default_factory=dict)  # what the command needs to write
+    failure: object = None  # the run's ScriptFailed, if it failed
+
+
+class _Moved(Exception):
+    """The dossier's revision moved on since the snapshot."""
+
+
+def in_two_phases(ctx, prepare, finish):
+    """`prepare()` reads (no unit of work) and returns a Snapshot; its instance
+    then runs outside any transaction, so no lock is held while diagram code
+    runs. Then one unit of work locks the dossier and, if it is still as read,
+    returns `finish(dossier, snapshot)`; else everything starts again."""
+    session = ctx.session
+    for _ in range(ATTEMPTS):
+        session.rollback()  # read as of now, not as of an earlier read
+        snapshot = prepare()
+        session.rollback()  # end the read: its snapshot is not held while code runs
+        if snapshot.instance is not None:
+            snapshot.failure = run(snapshot.instance, snapshot.step)
+            session.rollback()  # helpers may have read the calendar
+        try:
+            with unit_of_work(ctx) as session:
+                dossier = lock(session, snapshot.dossier_id)
+                if dossier.revision != snapshot.revision:
+                    raise _Moved()
+                return finish(dossier, snapshot)
+        except _Moved:
+            continue
+    raise Conflict("The dossier kept changing while its diagram ran; reload and retry.")
+
+
+def run(instance, step=None):
     """Run `step` (e.g. completing a task) and the engine until people are
-    needed, then write everything back."""
+    needed; the ScriptFailed that stopped it, or None. Touches no database."""
     try:
         if step is not None:
             step()
         instance.run()
+    except bpmn.ScriptFailed as exc:
+        return exc
+    return None
+
+
+def write(ctx, dossier, instance, failure=None):
+    """Write back an instance the engine ran: an incident if it failed, then
+    the state, the projections and the status."""
+    if failure is None:
         if not instance.failed:  # another branch moving on does not clear an incident
             dossier.incident = None
-    except bpmn.ScriptFailed as exc:
-        dossier.incident = {"element_id": exc.element_id, "message": exc.message,
+    else:
+        dossier.incident = {"element_id": failure.element_id, "message": failure.message,
                             "at": ctx.now().isoformat()}
-        events.record(ctx, "dossier.incident", dossier=dossier, element_id=exc.element_id,
-                      detail={"message": exc.message})
+        events.record(ctx, "dossier.incident", dossier=dossier, element_id=failure.element_id,
+                      detail={"message": failure.message})
     save(ctx, dossier, instance)
 
 
-def complete_step(ctx, dossier, instance, task, data):
-    """The actor finished `task` with `data`: record it and move the instance on."""
+def advance(ctx, dossier, instance, step=None):
+    """Inside the caller's unit of work: run `step` and the engine, then write
+    back (reception, where the dossier is new: its code is taken in the same
+    transaction). The bounds keep this short; commands on existing dossiers
+    use `in_two_phases` instead."""
+    write(ctx, dossier, instance, run(instance, step))
+
+
+def ready_or_conflict(instance, task):
     if task.id not in {view.id for view in instance.ready_tasks()}:
         raise Conflict(f"Task {task.id} is no longer ready.")
+
+
+def completing(instance, task_id, data):
+    """The step that completes `task_id` with `data` (run by the engine's phase)."""
+    return lambda: instance.complete(task_id, data)
+
+
+def record_completion(ctx, dossier, task, data):
     task.status, task.ended_at, task.completed_by = "completed", ctx.now(), ctx.actor.username
     events.record(ctx, "task.completed", dossier=dossier, task_id=task.id,
                   element_id=task.element_id, detail={"data": data})
-    advance(ctx, dossier, instance, step=lambda: instance.complete(task.id, data))
+
+
+def complete_step(ctx, dossier, instance, task, data):
+    """Inside the caller's unit of work: the actor finished `task` with `data`."""
+    ready_or_conflict(instance, task)
+    record_completion(ctx, dossier, task, data)
+    advance(ctx, dossier, instance, step=completing(instance, task.id, data))
 
 
 def save(ctx, dossier, instance):

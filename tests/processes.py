@@ -86,6 +86,7 @@ class Gunicorn(Server):
     def __init__(self, env, workers=4):
         super().__init__(env)
         self.workers, self.lines = workers, []
+        self.changed = threading.Condition()  # told of every line gunicorn prints
 
     def start(self):
         self.lines = []
@@ -105,7 +106,25 @@ class Gunicorn(Server):
 
     def _read(self):
         for line in self.process.stderr:
-            self.lines.append(line.rstrip())
+            with self.changed:
+                self.lines.append(line.rstrip())
+                self.changed.notify_all()
+
+    def worker_pids(self) -> list[int]:
+        """The master's live children: its workers (sorted, for seeded choices)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return sorted(int(pid) for pid in path.read_text().split())
+
+    def kill_worker(self, pid, timeout=60):
+        """SIGKILL one worker; return when the master's replacement has loaded the app."""
+        with self.changed:
+            ready = sum("Worker ready" in line for line in self.lines)
+        os.kill(pid, signal.SIGKILL)
+        with self.changed:
+            if not self.changed.wait_for(lambda: sum(
+                    "Worker ready" in line for line in self.lines) > ready, timeout):
+                raise TimeoutError("no worker replaced " + str(pid) + ":\n"
+                                   + "\n".join(self.lines[-10:]))
 
     def running(self):
         return self.process.poll() is None

@@ -9,6 +9,8 @@ from .compiler import compile_diagram
 from .errors import DiagramRejected, ScriptFailed, TaskNotReady
 from .reads import SCRIPT_HELPERS, Reads, variable_reads  # noqa: F401 (see reads.py)
 from .runtime import Instance
+# the bounds and helpers diagram code runs with (sandbox.py); values for engine.workflow
+from .sandbox import Bounds, LazyFunctions, SandboxUnavailable, WorkingTime  # noqa: F401
 from .specs import SpecHandle, load_spec
 from .timers import duration_after
 from .views import CompiledDiagram, Problem, TaskView, TimerView, UserTaskSpec

@@ -3,7 +3,8 @@
 The steps run in a fixed order and each collects all the problems it can:
 size, hardened parsing, XSD, lint of structure and code (quoting timer
 literals on the way), building with the Camunda parser, and serializing the
-spec once.  A diagram with any problem is rejected with the whole list; a
+spec once.  A diagram with any problem is rejected with the whole list (one
+nested too deeply for a compiler's recursion too, never a RecursionError); a
 compiled diagram carries the facts the platform needs (user tasks, lanes)
 and the non-fatal warnings.
 """
@@ -25,6 +26,16 @@ def compile_diagram(xml_bytes: bytes, *, max_bytes: int = 2_000_000) -> Compiled
                               too_large=True)
     root, problems = xml.parse(xml_bytes)
     _reject_if(problems)
+    try:
+        return _compile(root, xml_bytes)
+    except (RecursionError, MemoryError):
+        # The code checks bound their own nesting (policy.MAX_DEPTH) and the
+        # parser the tree's; this is the net for anything else that recurses.
+        message = "the diagram is nested too deeply to compile"
+        raise DiagramRejected([Problem(root.get("id"), None, message)]) from None
+
+
+def _compile(root, xml_bytes: bytes) -> CompiledDiagram:
     _reject_if(build.xsd_problems(root))
     entry, processes, warnings = _lint(root)
     spec, subprocess_specs, problems = build.build(root, entry)

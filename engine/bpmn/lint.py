@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lxml import etree
+
 from .views import Problem
-from .xml import bpmn
+from .xml import CAMUNDA_NS, bpmn
 
 GATEWAYS = {bpmn(t) for t in (
     "exclusiveGateway", "parallelGateway", "inclusiveGateway",
@@ -28,6 +30,11 @@ FLOW_NODES = GATEWAYS | ACTIVITIES | EVENTS
 SUB_PROCESSES = {bpmn("subProcess"), bpmn("transaction")}
 RESERVED_IDS = {"Start", "End", "Root", "StartEventSplit", "StartEventJoin"}
 RESERVED_SUFFIXES = (".EndJoin", ".BoundaryEventSplit", ".BoundaryEventJoin")
+# What the platform copies into every dossier's rows is bounded like the
+# columns holding it: task names 500 characters, element ids and form keys 255.
+MAX_NAME, MAX_ID = 500, 255
+BOUNDED = (("id", "id", MAX_ID), ("name", "name", MAX_NAME),
+           (f"{{{CAMUNDA_NS}}}formKey", "form key", MAX_ID))
 
 
 @dataclass(frozen=True)
@@ -105,13 +112,28 @@ def lint_processes(root, processes) -> list[Problem]:
 
 
 def _lint_document(root) -> list[Problem]:
-    found = []
+    found = _over_long(root)
     for message in root.iter(bpmn("message")):
         if not (message.get("name") or "").strip():
             found.append(problem(message, f"message '{message.get('id')}' has no name"))
     for tag in ("dataStore", "dataStoreReference"):
         for store in root.iter(bpmn(tag)):
             found.append(problem(store, f"data stores are not supported (bpmn:{tag})"))
+    return found
+
+
+def _over_long(root) -> list[Problem]:
+    found = []
+    for element in root.iter(etree.Element):
+        for attribute, label, limit in BOUNDED:
+            value = element.get(attribute) or ""
+            if len(value) > limit:
+                element_id = element.get("id") or ""
+                if len(element_id) > MAX_ID:  # never echo a megabyte id back
+                    element_id = element_id[:40] + "..."
+                found.append(Problem(element_id or None, element.sourceline,
+                                     f"the {label} of '{element_id}' is {len(value)} characters "
+                                     f"long; {limit} at most"))
     return found
 
 

@@ -45,6 +45,13 @@ FORBIDDEN_NODES = {
     ast.AsyncFor: "async code is not allowed",
 }
 _RP_LINE = re.compile(r"^Line (\d+): (.*)$", re.S)
+# The compilers (Python's, RestrictedPython's transformer) recurse a few frames
+# per level of the syntax tree: a 300-term sum exhausts the stack. Measured
+# without recursion, the depth is bounded well below that, at deploy and run
+# time alike, so what deploys also compiles inside a running workflow.
+MAX_DEPTH = 100
+TOO_DEEP = (f"it is nested too deeply to compile (more than {MAX_DEPTH} levels); "
+            "split it into smaller expressions")
 
 
 class UnsafeCode(Exception):
@@ -105,8 +112,26 @@ def check(source: str, mode: str) -> list[tuple[int | None, str]]:
         return [(err.lineno, f"syntax error: {err.msg}")]
     except ValueError as err:
         return [(None, f"it cannot be read as Python: {err}")]
-    findings = _policy_findings(tree) + _restricted_findings(source, mode)
+    except (RecursionError, MemoryError):
+        return [(None, TOO_DEEP)]
+    if _deeper_than(tree, MAX_DEPTH):
+        return [(None, TOO_DEEP)]
+    try:
+        findings = _policy_findings(tree) + _restricted_findings(source, mode)
+    except (RecursionError, MemoryError):  # the bound above should make this unreachable
+        return [(None, TOO_DEEP)]
     return sorted(set(findings), key=lambda f: (f[0] or 0, f[1]))
+
+
+def _deeper_than(tree: ast.AST, limit: int) -> bool:
+    """Whether the syntax tree nests more than `limit` levels; with a stack, not recursion."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return False
 
 
 @lru_cache(maxsize=2048)
@@ -117,4 +142,7 @@ def compile_checked(source: str, mode: str):
         line, message = findings[0]
         raise UnsafeCode(f"line {line}: {message}" if line else message)
     compiler = compile_restricted_exec if mode == "exec" else compile_restricted_eval
-    return compiler(normalize(source), filename=FILENAME).code
+    try:
+        return compiler(normalize(source), filename=FILENAME).code
+    except (RecursionError, MemoryError):
+        raise UnsafeCode(TOO_DEEP) from None

@@ -19,7 +19,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import serializer
 from .errors import ScriptFailed, TaskNotReady
-from .scripts import RestrictedScriptEngine, ScriptError, describe
+from .sandbox import Bounds, SandboxUnavailable
+from .scripts import RestrictedScriptEngine, ScriptError, bound_multi_instances, describe
 from .specs import SpecHandle
 from .timers import shift, timer_view
 from .views import TaskView, TimerView
@@ -43,22 +44,29 @@ class Instance:
         self._wf = workflow
 
     @classmethod
-    def start(cls, spec: SpecHandle, data: dict, functions: dict | None = None) -> "Instance":
-        engine = RestrictedScriptEngine(functions)
+    def start(cls, spec: SpecHandle, data: dict, functions=None,
+              bounds: Bounds | None = None) -> "Instance":
+        """A new instance; `functions` are helpers its code may call (a mapping
+        of picklable callables), `bounds` what each evaluation may use."""
+        engine = RestrictedScriptEngine(functions, bounds)
+        bound_multi_instances([spec._spec, *spec._subprocess_specs.values()])
         workflow = BpmnWorkflow(spec._spec, spec._subprocess_specs, script_engine=engine)
         workflow.task_tree.set_data(**copy.deepcopy(data))
         return cls(spec, workflow)
 
     @classmethod
-    def load(cls, spec: SpecHandle, state_json: str, functions: dict | None = None) -> "Instance":
+    def load(cls, spec: SpecHandle, state_json: str, functions=None,
+             bounds: Bounds | None = None) -> "Instance":
         workflow = serializer.state_from_json(
             state_json, spec._spec, spec._subprocess_specs, spec._spec_json)
         # A restored workflow gets the library's unrestricted engine: replace it.
-        workflow.script_engine = RestrictedScriptEngine(functions)
+        workflow.script_engine = RestrictedScriptEngine(functions, bounds)
+        bound_multi_instances([spec._spec, *spec._subprocess_specs.values()])
         return cls(spec, workflow)
 
     def run(self) -> None:
         """Run automatic steps until only people or timers can move it on."""
+        self._wf.script_engine.begin()
         _guarded(self._run_steps)
 
     def _run_steps(self) -> None:
@@ -84,19 +92,34 @@ class Instance:
         task = self._ready_task(task_id)
         task.set_data(**copy.deepcopy(data))
         view = _view(task)
+        self._wf.script_engine.begin()
         _guarded(task.run)
         return view
 
     def retry(self, data: dict | None = None) -> list[str]:
-        """Reset every failed task (merging `data` into it) so run() tries it again.
-
-        Returns the element ids reset; the caller then calls run().
-        """
+        """Reset every failed task (with `data` laid over what it inherits) so
+        run() tries it again; returns the element ids reset. A failure while
+        resetting (a multi-instance activity re-evaluating its cardinality)
+        is ScriptFailed, as in run()."""
         failed = self._wf.get_tasks(state=TaskState.ERROR)
+        self._wf.script_engine.begin()
         for task in failed:
-            patched = {**task.data, **copy.deepcopy(data or {})}
-            self._wf.reset_from_task_id(task.id, data=patched)
+            _guarded(lambda task=task: self._reset(task, copy.deepcopy(data or {})))
         return [task.task_spec.bpmn_id for task in failed]
+
+    def failed_steps(self) -> list[str]:
+        """Element ids of the tasks stopped on an error."""
+        return [task.task_spec.bpmn_id for task in self._wf.get_tasks(state=TaskState.ERROR)]
+
+    def _reset(self, task, data: dict) -> None:
+        # The library's reset re-inherits the parent's data over the data given:
+        # the parent lends the correction for the reset, and keeps its own data.
+        parent, inherited = task.parent, task.parent.data
+        parent.data = {**inherited, **data}
+        try:
+            self._wf.reset_from_task_id(task.id, data={**task.data, **data})
+        finally:
+            parent.data = inherited
 
     def _ready_task(self, task_id: str):
         try:
@@ -158,6 +181,8 @@ def _guarded(func):
     """Call into the library; every failure becomes ScriptFailed."""
     try:
         return func()
+    except SandboxUnavailable:
+        raise  # the platform's trouble, not the diagram's: no incident
     except _TooManySteps as err:
         message = f"the process ran more than {MAX_STEPS} automatic steps without waiting"
         raise ScriptFailed(err.args[0], message) from None

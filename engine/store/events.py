@@ -1,5 +1,9 @@
 """The append-only event log, hash-chained per stream.
 
+Each row's hash is an HMAC-SHA256 under the audit key named by `key_id` (keys
+live outside the database, `engine.audit`); rows written before keyed hashing
+have no key id and a plain SHA-256.
+
 A stream is a dossier's code, or `unit:CODE`, `user:NAME`, `procedure:CODE`.
 `(stream, seq)` is unique, so two writers can never fork a chain: the loser of
 a race fails its whole transaction.
@@ -25,3 +29,4 @@ class Event(db.Model):
     detail: Mapped[dict] = mapped_column(Json)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(32))

@@ -1,4 +1,10 @@
-"""Units (organisation tree with agency codes), users, their roles and units."""
+"""Units (organisation tree with agency codes), users, their roles and units;
+revoked tokens and the throttles' counters.
+
+A token names its user's token generation: changing a password, or an admin
+deactivating the user or setting a password, moves the generation on, and every
+earlier token stops working. A logged-out token's id is kept until it expires.
+"""
 from sqlalchemy import Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -32,6 +38,7 @@ class User(db.Model):
     full_name: Mapped[str] = mapped_column(String(255), default="")
     email: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    token_generation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at = mapped_column(UTCDateTime, nullable=False)
     units: Mapped[list[Unit]] = relationship(secondary=user_units, order_by=Unit.code)
     role_rows: Mapped[list["UserRole"]] = relationship(
@@ -47,3 +54,20 @@ class UserRole(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
                                          primary_key=True)
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class RevokedToken(db.Model):
+    """A token logged out before it expired; forgotten once it would have expired."""
+    __tablename__ = "revoked_token"
+    jti: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expires_at = mapped_column(UTCDateTime, nullable=False, index=True)
+
+
+class Throttle(db.Model):
+    """Attempts counted in a fixed window for one kind (`login_user`,
+    `login_address`, `public`) and key (a username or an address)."""
+    __tablename__ = "throttle"
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+    expires_at = mapped_column(UTCDateTime, nullable=False, index=True)

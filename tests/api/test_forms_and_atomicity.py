@@ -84,7 +84,7 @@ def test_failing_command_leaves_no_trace(household, login_as, monkeypatch):
     from engine import workflow
     reception, code, task = _claimed_check(household, login_as)
     before = reception.get(f"/api/v1/dossiers/{code}").get_json()
-    history = reception.get(f"/api/v1/dossiers/{code}/history").get_json()
+    history = _steps(reception.get(f"/api/v1/dossiers/{code}/history").get_json())
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -96,7 +96,7 @@ def test_failing_command_leaves_no_trace(household, login_as, monkeypatch):
     assert reception.post("/api/v1/dossiers", json=new).status_code == 500
     monkeypatch.undo()
     assert reception.get(f"/api/v1/dossiers/{code}").get_json() == before
-    assert reception.get(f"/api/v1/dossiers/{code}/history").get_json() == history
+    assert _steps(reception.get(f"/api/v1/dossiers/{code}/history").get_json()) == history
     assert reception.get("/api/v1/dossiers").get_json()["total"] == 1
     response = reception.post("/api/v1/dossiers", json=new)
     assert response.get_json()["code"].endswith("-0002")  # the failed open used no number
@@ -108,3 +108,8 @@ def test_required_text_may_not_be_empty(household, login_as):
                               json={"data": {**CHECK, "business_name": ""}})
     assert response.status_code == 422
     assert [e["field"] for e in response.get_json()["errors"]] == ["business_name"]
+
+
+def _steps(history):
+    """The history without the logs of who read the dossier (each read adds one)."""
+    return [e for e in history if e["type"] != "dossier.viewed"]

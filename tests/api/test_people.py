@@ -1,4 +1,7 @@
 """Authentication, the current user, and administration of users and units."""
+from sqlalchemy import select
+
+from engine.store.events import Event
 
 
 def test_token_and_me(demo, client, login_as):
@@ -51,3 +54,13 @@ def test_only_admins_manage_people(demo, login_as):
     for method, url in (("get", "/api/v1/users"), ("get", "/api/v1/units")):
         assert getattr(officer, method)(url).status_code == 403
     assert officer.post("/api/v1/units", json={"code": "Z", "name": "Z"}).status_code == 403
+
+
+def test_the_user_list_shows_who_is_active(demo, login_as, db):
+    admin = login_as("admin")
+    assert admin.patch("/api/v1/users/officer", json={"active": False}).status_code == 200
+    users = {u["username"]: u["active"] for u in admin.get("/api/v1/users").get_json()["items"]}
+    assert users["officer"] is False and users["reception"] is True
+    last = db.scalars(select(Event).where(Event.stream == "user:officer")
+                      .order_by(Event.seq.desc())).first()
+    assert (last.type, last.actor, last.detail) == ("user.updated", "admin", {"active": False})

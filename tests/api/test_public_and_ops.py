@@ -17,6 +17,15 @@ def test_public_tracking_shows_no_personal_data(household, login_as, client):
     assert client.get("/api/v1/public/dossiers/000.00.01.H22-260424-9999").status_code == 404
 
 
+def test_public_tracking_is_throttled_per_address(household, login_as, client):
+    code = open_dossier(login_as("reception"), household)["code"]
+    statuses = [client.get(f"/api/v1/public/dossiers/{code[:-4]}{n:04d}").status_code
+                for n in range(1, 61)]  # walking the sequential codes
+    assert statuses[0] == 200 and statuses.count(429) == 30  # 30 per address per window
+    response = client.get(f"/api/v1/public/dossiers/{code}")
+    assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0
+
+
 def test_dossier_list_filters_and_pages(household, login_as):
     reception = login_as("reception")
     for _ in range(3):
@@ -49,8 +58,11 @@ def test_open_dossier_errors(household, demo, login_as):
 
 
 def test_health_metrics_openapi(app, client):
-    health = client.get("/healthz").get_json()
+    response = client.get("/healthz")  # no scheduler here has ever beaten: degraded
+    health = response.get_json()
+    assert response.status_code == 503 and health["status"] == "degraded"
     assert health["database"] == "ok" and health["scheduler_heartbeat_age_seconds"] is None
+    assert health["problems"] == ["no scheduler heartbeat yet: no scheduler process has run"]
     assert client.get("/metrics").status_code == 200
     assert b"motcua_http_requests_total" in client.get("/metrics").data
     spec = client.get("/api/v1/openapi.json").get_json()
@@ -67,4 +79,28 @@ def test_scheduler_tick_reports_heartbeat(admin_ctx, client, clock):
     from engine.scheduler import run_once
     run_once(admin_ctx, "s1")
     clock.advance(timedelta(seconds=3))
-    assert client.get("/healthz").get_json()["scheduler_heartbeat_age_seconds"] == 3.0
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {
+        "status": "ok", "database": "ok", "scheduler_heartbeat_age_seconds": 3.0,
+        "heartbeat_max_age_seconds": 30, "problems": []}
+
+
+def test_a_stale_heartbeat_or_no_database_is_degraded(admin_ctx, app, client, clock,
+                                                      monkeypatch):
+    from datetime import timedelta
+
+    from api import health
+    from engine.scheduler import run_once
+    run_once(admin_ctx, "s1")
+    clock.advance(timedelta(seconds=55))
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.get_json()["status"] == "degraded"
+    assert response.get_json()["problems"] == [
+        "scheduler heartbeat is 55 s old (more than 30 s)"]
+
+    def unreachable(*_args):
+        raise OSError("connection refused")
+    monkeypatch.setattr(health, "heartbeat_age", unreachable)
+    body = client.get("/healthz").get_json()
+    assert (body["status"], body["database"], body["problems"]) == (
+        "degraded", "unreachable", ["database unreachable"])

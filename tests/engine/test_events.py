@@ -31,3 +31,26 @@ def test_catalogue_and_people_changes_chain_per_entity(demo, db):
     streams = set(db.scalars(select(Event.stream)))
     assert {"unit:UBND", "user:reception", "user:admin"} <= streams
     assert all(events.verify_stream(db, stream) is None for stream in streams)
+
+
+def test_every_chain_is_walked_and_the_first_broken_event_named(demo, db):
+    counts, broken = events.verify_all(db)
+    assert broken is None and counts["unkeyed"] == 0
+    assert counts["streams"] == len(set(db.scalars(select(Event.stream))))
+    assert counts["events"] == len(db.scalars(select(Event.id)).all())
+    later = db.scalar(select(Event).where(Event.stream == "user:reception"))
+    earlier = db.scalar(select(Event).where(Event.stream == "unit:UBND"))
+    for row in (later, earlier):
+        db.execute(update(Event).where(Event.id == row.id).values(type="forged"))
+    db.commit()
+    _, broken = events.verify_all(db)
+    assert (broken.stream, broken.seq) == ("unit:UBND", 1)  # by stream, then sequence
+    assert broken.reason == "its content does not match its hash"
+
+
+def test_a_chain_sealed_by_a_key_not_in_the_keyring_fails(demo, db):
+    db.execute(update(Event).where(Event.stream == "unit:UBND").values(key_id="gone"))
+    db.commit()
+    assert events.verify_stream(db, "unit:UBND") == 1
+    _, broken = events.verify_all(db)
+    assert broken.reason == "sealed with an unknown key 'gone'"

@@ -1,7 +1,7 @@
 """Deploy-time checks of the Python a diagram carries, and timer quoting."""
 import pytest
 
-from engine.bpmn import DiagramRejected, compile_diagram
+from engine.bpmn import DiagramRejected, compile_diagram, policy
 
 SCRIPTED = """<bpmn:startEvent id="S"/>
 <bpmn:scriptTask id="Task_1"{attrs}>{script}</bpmn:scriptTask>
@@ -158,3 +158,31 @@ def test_indented_scripts_and_conditions_are_accepted(bpmn_doc, line):
     assert problem.line == line(xml, "import os")
     assert problem.message == "script of 'Task_1' line 4: imports are not allowed"
     compile_diagram(bpmn_doc(GATEWAY.format(condition="\n      x == 1\n    ")))
+
+
+SUM_300 = " + ".join(["a"] * 300)
+ELIFS = "if a == 0:\n    x = 0\n" + "".join(f"elif a == {i}:\n    x = {i}\n" for i in range(1, 120))
+
+
+@pytest.mark.parametrize("script", [f"x = {SUM_300}", "x = " + "-" * 5000 + "1", ELIFS,
+                                    "x = " + "not " * 3000 + "a"])
+def test_code_nested_past_the_bound_is_a_problem_not_a_recursion_error(bpmn_doc, script):
+    [problem] = problems(scripted(bpmn_doc, script))
+    assert problem.element_id == "Task_1"
+    assert "nested too deeply" in problem.message and "100" in problem.message
+
+
+def test_a_condition_of_300_terms_is_a_problem_naming_its_flow(bpmn_doc):
+    [problem] = problems(bpmn_doc(GATEWAY.format(condition=f"{SUM_300} > 0")))
+    assert problem.element_id == "F_yes" and "nested too deeply" in problem.message
+
+
+def test_code_nested_within_the_bound_compiles(bpmn_doc):
+    script = "x = " + " + ".join(["a"] * 60) + "\n" + ELIFS.split("elif a == 40")[0]
+    assert compile_diagram(scripted(bpmn_doc, script)).process_id == "Proc"
+    assert policy.compile_checked(script, "exec") is not None
+
+
+def test_compile_checked_refuses_deep_code_at_run_time_too():
+    with pytest.raises(policy.UnsafeCode, match="nested too deeply"):
+        policy.compile_checked(SUM_300, "eval")
