@@ -43,7 +43,7 @@ run: setup
 	  echo ""; \
 	  PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: $(VENV)/.installed
+test: setup
 	$(VENV)/bin/python -m pytest -q
 	$(VENV)/bin/python -m pytest -q --database-url $(PG_URL)
 
