@@ -30,37 +30,77 @@ def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=N
     if channel == "online" and outcome is not None:
         raise Invalid("An online submission waits as new: receive, send back or refuse it "
                       "afterwards.", [{"field": "outcome", "message": "not for online"}])
+    fields = {"applicant": applicant, "channel": channel, "data": data or {}}
+    if outcome in (None, "received") and channel != "online":
+        return _receive_at_desk(ctx, procedure, receiving_unit, fields)
     with unit_of_work(ctx) as session:
-        proc = get_procedure(session, procedure)
-        version = active_version(proc)
-        if version is None:
-            raise Invalid(f"Procedure {procedure} has no deployed version.",
-                          [{"field": "procedure", "message": "no deployed version"}])
-        unit = _receiving_unit(session, ctx.actor, receiving_unit)
-        now = ctx.now()
-        dossier = Dossier(code=_next_code(session, unit, now), procedure=proc, version=version,
-                          receiving_unit=unit, channel=channel, applicant=applicant,
-                          data=data or {}, created_at=now, updated_at=now, status=None,
-                          revision=1)
-        states.move(dossier, states.NEW)
-        session.add(dossier)
-        session.flush()
-        if outcome in (None, "received") and channel != "online":
-            receive_now(ctx, dossier)
-            return dossier
+        version, unit = _where(session, ctx.actor, procedure, receiving_unit)
+        dossier = _new(ctx, session, _next_code(session, unit, ctx.now()), version, unit, fields)
         projection.sync_parties(session, dossier)
         if channel == "online":
             events.record(ctx, "dossier.submitted", dossier=dossier, detail={"channel": channel})
         elif outcome == "supplement":
             supplements.send_back(ctx, dossier, missing, note)
-        elif outcome == "refused":
+        else:
             states.move(dossier, states.REFUSED)
             events.record(ctx, "dossier.refused", dossier=dossier, detail={"reason": reason})
     return dossier
 
 
-def receive_now(ctx, dossier):
-    """Receive a dossier inside the caller's unit of work: clock, workflow, event."""
+def _receive_at_desk(ctx, procedure, receiving_unit, fields) -> Dossier:
+    """Received on the spot. The dossier's code is taken first, in its own
+    short transaction (like a database sequence: never given twice, skipped if
+    the reception then fails); the diagram's first steps run with no
+    transaction open; then one unit of work writes the dossier and its run."""
+    with unit_of_work(ctx) as session:
+        version, unit = _where(session, ctx.actor, procedure, receiving_unit)
+        code = _next_code(session, unit, ctx.now())
+    instance = workflow.start(ctx, version, first_data(code, **fields))
+    failure = workflow.run(instance)
+    with unit_of_work(ctx) as session:
+        version, unit = _where(session, ctx.actor, procedure, receiving_unit)
+        dossier = _new(ctx, session, code, version, unit, fields)
+        receive_now(ctx, dossier, instance, failure)
+    return dossier
+
+
+def _where(session, actor, procedure, receiving_unit):
+    """The version a new dossier runs and the desk receiving it (checked)."""
+    proc = get_procedure(session, procedure)
+    version = active_version(proc)
+    if version is None:
+        raise Invalid(f"Procedure {procedure} has no deployed version.",
+                      [{"field": "procedure", "message": "no deployed version"}])
+    return version, _receiving_unit(session, actor, receiving_unit)
+
+
+def _new(ctx, session, code, version, unit, fields) -> Dossier:
+    now = ctx.now()
+    dossier = Dossier(code=code, procedure=version.procedure, version=version,
+                      receiving_unit=unit, created_at=now, updated_at=now, status=None,
+                      revision=1, **fields)
+    states.move(dossier, states.NEW)
+    session.add(dossier)
+    session.flush()
+    return dossier
+
+
+def first_data(code, applicant, channel, data) -> dict:
+    """What a dossier's instance starts with."""
+    return {**data, "applicant": applicant, "channel": channel, "dossier_code": code}
+
+
+def start_snapshot(ctx, dossier) -> workflow.Snapshot:
+    """Receiving an existing dossier (`workflow.in_two_phases`): its instance,
+    started from its data, runs its first steps before the dossier is locked."""
+    data = first_data(dossier.code, dossier.applicant, dossier.channel, dossier.data)
+    return workflow.Snapshot(dossier.id, dossier.revision,
+                             workflow.start(ctx, dossier.version, data))
+
+
+def receive_now(ctx, dossier, instance, failure=None):
+    """Inside the caller's unit of work: the dossier is received (status, clock,
+    event) and its instance's first run, made before, is written."""
     states.move(dossier, states.RECEIVED)
     dossier.received_at = ctx.now()
     dossier.transfer_by = transfer_by(ctx.now(), step_times.calendar(ctx),
@@ -69,9 +109,7 @@ def receive_now(ctx, dossier):
     events.record(ctx, "dossier.received", dossier=dossier,
                   detail={"channel": dossier.channel, "unit": dossier.receiving_unit.code,
                           "due_at": dossier.due_at.isoformat()})
-    initial = {**dossier.data, "applicant": dossier.applicant, "channel": dossier.channel,
-               "dossier_code": dossier.code}
-    workflow.advance(ctx, dossier, workflow.start(ctx, dossier, initial))
+    workflow.write(ctx, dossier, instance, failure)
 
 
 def _receiving_unit(session, actor, code) -> Unit:

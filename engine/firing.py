@@ -72,11 +72,10 @@ def _bpmn(ctx, timer, dossier):
         return  # closed, not yet received, or waiting for a supplement (held)
     events.record(ctx, "timer.fired", dossier=dossier, element_id=timer.element_id,
                   detail={"timer_id": timer.id, "due_at": timer.due_at.isoformat()})
-    ran = _RAN.get()
-    if ran is None or ran.instance is None:  # not prepared by fire_bpmn: run it here
-        workflow.advance(ctx, dossier, workflow.load(ctx, dossier))
-    else:
-        workflow.write(ctx, dossier, ran.instance, ran.failure)
+    ran = _RAN.get()  # the engine ran on the dossier as it still is (`fire_bpmn`)
+    if ran is None or ran.instance is None:  # read otherwise: retried at the next tick
+        raise RuntimeError(f"timer {timer.id} fired without the engine's run on its dossier")
+    workflow.write(ctx, dossier, ran.instance, ran.failure)
 
 
 def _open_task(dossier, timer):

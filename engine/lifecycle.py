@@ -3,11 +3,13 @@ life"): receiving, sending back or refusing a dossier at reception, the
 supplement during processing and its return, the one extension, withdrawal,
 stopping, and returning the result. Each is one unit of work that locks the
 dossier and moves its status (`engine.status`), clock, tasks and timers
-together with an event."""
+together with an event; where the diagram's code runs (receiving, the papers
+back), it runs before that unit of work (`workflow.in_two_phases`)."""
 from . import dossier_clock, events, status, step_times, supplements, timers, workflow
 from .access import load_visible_dossier, require_role, within
-from .dossiers import receive_now
+from .dossiers import receive_now, start_snapshot
 from .errors import Conflict, Forbidden
+from .store.dossiers import Task
 from .uow import unit_of_work
 
 
@@ -23,13 +25,20 @@ def _set(ctx, dossier, to, event, **detail):
 
 
 def receive(ctx, code):
-    """Receive an online submission waiting as new."""
+    """Receive an online submission waiting as new; its first steps run before
+    the dossier is locked (`workflow.in_two_phases`)."""
     require_role(ctx.actor, "reception")
-    with unit_of_work(ctx) as session:
-        dossier = _locked(ctx, session, code)
+
+    def prepare():
+        dossier = load_visible_dossier(ctx.session, ctx.actor, code)
         status.require(dossier, status.NEW, doing="receive it")
-        receive_now(ctx, dossier)
-    return dossier
+        return start_snapshot(ctx, dossier)
+
+    def finish(dossier, snapshot):
+        receive_now(ctx, dossier, snapshot.instance, snapshot.failure)
+        return dossier
+
+    return workflow.in_two_phases(ctx, prepare, finish)
 
 
 def refuse(ctx, code, reason):
@@ -62,31 +71,48 @@ def request_supplement(ctx, code, missing, note):
 def receive_supplement(ctx, code, documents=()):
     """The papers are back: a dossier sent back at reception is now received;
     otherwise the clock and the steps restart or resume per the procedure's
-    policy, and a diagram's waiting supplement step is done."""
+    policy, and a diagram's waiting supplement step is done. The diagram's code
+    runs before the dossier is locked (`workflow.in_two_phases`)."""
     require_role(ctx.actor, "reception")
-    with unit_of_work(ctx) as session:
-        dossier = _locked(ctx, session, code)
+    papers = {supplements.RETURNED_PAPERS: list(documents)}
+
+    def prepare():
+        dossier = load_visible_dossier(ctx.session, ctx.actor, code)
         status.require(dossier, status.SUPPLEMENT, doing="take a supplement")
+        if dossier.received_at is None:
+            return start_snapshot(ctx, dossier)
+        instance = workflow.load(ctx, dossier)
+        shifted = step_times.shifter(ctx, dossier.clock_paused_at)
+        instance.shift_timers(shifted)  # BPMN timers resume with the time they had left
+        snapshot = workflow.Snapshot(dossier.id, dossier.revision, instance,
+                                     extra={"shifted": shifted})
+        step = supplements.waiting_step(dossier)
+        if step is not None:
+            workflow.ready_or_conflict(instance, step)
+            snapshot.step = workflow.completing(instance, step.id, papers)
+            snapshot.extra["step_id"] = step.id
+        return snapshot
+
+    def finish(dossier, snapshot):
         events.record(ctx, "dossier.supplement_received", dossier=dossier,
                       detail={"documents": list(documents)})
         if dossier.received_at is None:
-            receive_now(ctx, dossier)
+            receive_now(ctx, dossier, snapshot.instance, snapshot.failure)
             return dossier
-        waited_since, restart = dossier.clock_paused_at, dossier.procedure.clock_policy != "pause"
+        restart = dossier.procedure.clock_policy != "pause"
         if restart:
             dossier_clock.start(ctx, dossier)  # restart from zero, the default rule
         else:
             dossier_clock.resume(ctx, dossier)
-        instance = workflow.load(ctx, dossier)
-        step_times.resume(ctx, dossier, instance, waited_since, restart)
+        step_times.resume(ctx, dossier, snapshot.extra["shifted"], restart)
         status.settle(dossier)
-        step = supplements.waiting_step(dossier)
-        if step is None:
-            workflow.advance(ctx, dossier, instance)
-        else:
-            workflow.complete_step(ctx, dossier, instance, step,
-                                   {supplements.RETURNED_PAPERS: list(documents)})
-    return dossier
+        if "step_id" in snapshot.extra:
+            workflow.record_completion(ctx, dossier, ctx.session.get(Task, snapshot.extra[
+                "step_id"]), papers)
+        workflow.write(ctx, dossier, snapshot.instance, snapshot.failure)
+        return dossier
+
+    return workflow.in_two_phases(ctx, prepare, finish)
 
 
 def extend(ctx, code, new_due_at, reason):

@@ -7,8 +7,8 @@ do not fire. When the papers come back, per the procedure's clock policy,
 either each step's allotment restarts from now (`restart`) or the working
 time each step had left resumes (`pause`); the rungs follow, and BPMN timers
 (whose start the platform does not know, so they cannot restart)
-resume with the working time they had left. Called inside a service's unit of
-work.
+resume with the working time they had left. `schedule`, `hold` and `resume`
+run inside a service's unit of work; `shifter` before it.
 """
 from datetime import timedelta
 
@@ -45,30 +45,35 @@ def hold(ctx, dossier) -> None:
     timers.cancel(ctx.session, dossier, ctx.now(), HELD_KINDS)
 
 
-def resume(ctx, dossier, instance, waited_since, restart: bool) -> None:
-    """The wait is over: move every open step's times on, and the BPMN timers."""
+def shifter(ctx, waited_since):
+    """Where an instant due during the wait moves when it ends now: as much
+    working time after now as it had left; what was already due stays due (it
+    fires at the next tick). Used for the steps and for the BPMN timers, which
+    the caller moves on its instance (`Instance.shift_timers`) before the
+    engine runs on."""
     now, cal = ctx.now(), calendar(ctx)
-    policy = policy_for(ctx.settings, dossier.procedure)
-    fired = _fired_rungs(ctx.session, dossier)
 
     def shifted(instant):
-        """What was due then is due as much working time after now; what was
-        already due stays due (it fires at the next tick)."""
         left = working_time_between(waited_since, instant, cal)
         return add_working_time(now, left, cal) if left > timedelta() else instant
+    return shifted
 
+
+def resume(ctx, dossier, shifted, restart: bool) -> None:
+    """The wait is over: move every open step's due time and ladder on."""
+    cal, policy = calendar(ctx), policy_for(ctx.settings, dossier.procedure)
+    fired = _fired_rungs(ctx.session, dossier)
     for task in dossier.open_tasks:
         if not task.allotment or task.due_at is None:
             continue
         if restart:
-            schedule(ctx, dossier, task, now)
+            schedule(ctx, dossier, task, ctx.now())
             continue
         for rung in ladder(task.created_at, task.due_at, cal, policy):
             if (task.id, rung.kind) not in fired:
                 timers.schedule(ctx.session, dossier, rung.kind, shifted(rung.due_at),
                                 task_id=task.id, element_id=task.element_id)
         task.due_at = shifted(task.due_at)
-    instance.shift_timers(shifted)
 
 
 def _fired_rungs(session, dossier) -> set[tuple[str, str]]:

@@ -52,8 +52,8 @@ def bounds(settings) -> bpmn.Bounds:
                        settings.max_instances)
 
 
-def start(ctx, dossier, data: dict):
-    return bpmn.Instance.start(spec_of(dossier.version), data, script_functions(ctx),
+def start(ctx, version, data: dict):
+    return bpmn.Instance.start(spec_of(version), data, script_functions(ctx),
                                bounds(ctx.settings))
 
 
@@ -139,14 +139,6 @@ def write(ctx, dossier, instance, failure=None):
     save(ctx, dossier, instance)
 
 
-def advance(ctx, dossier, instance, step=None):
-    """Inside the caller's unit of work: run `step` and the engine, then write
-    back (reception, where the dossier is new: its code is taken in the same
-    transaction). The bounds keep this short; commands on existing dossiers
-    use `in_two_phases` instead."""
-    write(ctx, dossier, instance, run(instance, step))
-
-
 def ready_or_conflict(instance, task):
     if task.id not in {view.id for view in instance.ready_tasks()}:
         raise Conflict(f"Task {task.id} is no longer ready.")
@@ -161,13 +153,6 @@ def record_completion(ctx, dossier, task, data):
     task.status, task.ended_at, task.completed_by = "completed", ctx.now(), ctx.actor.username
     events.record(ctx, "task.completed", dossier=dossier, task_id=task.id,
                   element_id=task.element_id, detail={"data": data})
-
-
-def complete_step(ctx, dossier, instance, task, data):
-    """Inside the caller's unit of work: the actor finished `task` with `data`."""
-    ready_or_conflict(instance, task)
-    record_completion(ctx, dossier, task, data)
-    advance(ctx, dossier, instance, step=completing(instance, task.id, data))
 
 
 def save(ctx, dossier, instance):
