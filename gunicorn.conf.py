@@ -3,15 +3,46 @@
 The master prepares the platform (`api.setup.prepare`: data folder, migrations,
 first administrator, secret key) in `on_starting`, before any worker forks, so
 workers only build the app and serve. Command-line options override these.
+The `MOTCUA_*` settings are read and checked when this file loads: a bad one
+stops gunicorn with one line naming it, before it starts anything. gunicorn's
+own lines are written in the platform's log format (`engine.logs`); requests
+are logged by the application (with their request id, without the caller's
+address), so gunicorn keeps no access log of its own.
 """
 import json
 import os
 
 import gunicorn.http.wsgi
-from gunicorn import util
+from gunicorn import glogging, util
 
-bind = f"127.0.0.1:{os.environ.get('PORT', '5000')}"
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+from api.config import ConfigError, from_env
+from engine import logs
+
+
+def _whole(name, default):
+    text = os.environ.get(name, default)
+    if not text.isdigit():
+        raise SystemExit(f"Error: {name}: {text!r} is not a whole number")
+    return int(text)
+
+
+try:
+    SETTINGS = from_env().SETTINGS
+except ConfigError as error:
+    raise SystemExit(f"Error: {error}") from None
+
+
+class _Logger(glogging.Logger):
+    """gunicorn's own lines (master, workers) in the platform's log format."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        logs.adopt(SETTINGS, self.error_log, self.access_log)
+
+
+logger_class = _Logger
+bind = f"127.0.0.1:{_whole('PORT', '5000')}"
+workers = _whole("WEB_CONCURRENCY", "2")
 # Slow clients. A gthread worker's main thread accepts and polls; a connection
 # takes a pool thread once its first bytes arrive, and a request sent halfway
 # keeps that thread until the client finishes or leaves (gunicorn has no
@@ -35,7 +66,6 @@ graceful_timeout = 30
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
-accesslog = "-"
 # gunicorn 25+ opens a control socket at one path per user, which every instance
 # on the machine would share; `gunicornc` is not part of how motcua is run.
 control_socket_disable = True
@@ -48,6 +78,7 @@ def on_starting(server):
 
     app = create_app()
     prepare(app)
+    logs.configure(SETTINGS)  # a migration replaced the root's handlers
     with app.app_context():  # workers fork from here: they must not share connections
         app.extensions["motcua.db"].engine.dispose()
 

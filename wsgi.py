@@ -1,4 +1,12 @@
-"""WSGI entry point: `flask --app wsgi run` or `gunicorn wsgi:app`."""
-from api import create_app
+"""WSGI entry point: `flask --app wsgi run` or `gunicorn wsgi:app`.
 
-app = create_app()
+A bad `MOTCUA_*` setting stops the start with one line naming the variable
+and exit status 1, not a traceback.
+"""
+from api import create_app
+from api.config import ConfigError
+
+try:
+    app = create_app()
+except ConfigError as error:
+    raise SystemExit(f"Error: {error}") from None

@@ -4,16 +4,24 @@ Built from small `_register_*` steps; nothing but extension objects is created
 at import time, and building the app writes nothing: no data folder, database,
 migration or key file. `api.setup.prepare(app)` does those, once, before serving
 (the gunicorn master, the CLI commands that need a ready database).
+
+Logs (`engine.logs`) are set up first; each request gets an id, the sane
+`X-Request-Id` it came with or a new one, echoed in the response and carried
+by every log line of the request with the dossier code of its path; one line
+per request says its route, status and duration (no query, no address).
 """
+import re
+import time
+import uuid
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g, request
 
-from engine import bpmn
+from engine import bpmn, logs
 from engine import people as people_service
 from engine.store import db
 
-from . import cli, errors, guards, headers, health, json_provider
+from . import cli, errors, guards, headers, health, json_provider, presentation
 from .config import from_env
 from .fields import StoredId
 from .openapi import api as rest
@@ -27,6 +35,7 @@ def create_app(config=None) -> Flask:
     app = Flask(__name__, static_folder=str(WEB / "static"),
                 template_folder=str(WEB / "templates"))
     app.config.from_object(config)
+    _register_logging(app)
     app.config["MAX_CONTENT_LENGTH"] = max(config.MAX_DIAGRAM_BYTES,
                                            config.MAX_DOCUMENT_BYTES) * 2
     register_database(app, db)
@@ -37,12 +46,13 @@ def create_app(config=None) -> Flask:
     errors.register(app)
     guards.register(app)
     headers.register(app)
+    presentation.register(app)
     app.url_map.converters["int"] = StoredId
     rest.init_app(app)
     _register_blueprints(app)
     health.register(app)
     cli.register(app)
-    people_service.PASSWORD_HASH_METHOD = config.PASSWORD_HASH_METHOD
+    people_service.PASSWORD_HASH_METHOD = config.SETTINGS.password_hash_method
     return app
 
 
@@ -55,3 +65,43 @@ def _register_blueprints(app):
     if app.config["CLOCK_CONTROL"]:
         from . import admin
         rest.register_blueprint(admin.blp, url_prefix="/api/v1")
+
+
+SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+DOSSIER_PATH = "/dossiers/<code>"
+http_log = logs.get("http")
+
+
+def _register_logging(app):
+    logs.configure(app.config["SETTINGS"])
+    app.before_request(_start_request_log)
+    app.after_request(_request_line)
+    app.teardown_request(_end_request_log)
+
+
+def _start_request_log():
+    given = request.headers.get("X-Request-Id", "")
+    code = (request.view_args or {}).get("code")
+    dossier = code if request.url_rule is not None and DOSSIER_PATH in request.url_rule.rule \
+        and SANE_ID.match(str(code)) else None
+    g.request_id = given if SANE_ID.match(given) else uuid.uuid4().hex
+    g.request_started = time.monotonic()
+    g.log_tokens = logs.enter(request_id=g.request_id, job_id=None, dossier=dossier)
+
+
+def _request_line(response):
+    request_id = g.get("request_id") or uuid.uuid4().hex
+    response.headers["X-Request-Id"] = request_id
+    started = g.get("request_started")
+    http_log.info("request", extra={
+        "method": request.method,
+        "route": request.url_rule.rule if request.url_rule is not None else "<unmatched>",
+        "status": response.status_code, "request_id": request_id,
+        "duration_ms": round((time.monotonic() - started) * 1000, 1) if started else None})
+    return response
+
+
+def _end_request_log(_error=None):
+    tokens = g.pop("log_tokens", None)
+    if tokens is not None:
+        logs.leave(tokens)

@@ -9,6 +9,7 @@ from engine.clock_control import move_clock
 
 from .auth import context
 from .fields import Instant
+from .openapi import problems
 
 blp = Blueprint("admin", __name__, description="Acceptance-run controls")
 
@@ -27,5 +28,11 @@ class ClockOut(Schema):
 @blp.post("/admin/clock")
 @blp.arguments(ClockIn)
 @blp.response(200, ClockOut)
+@problems(403, (422, "Neither or both of `now` and `advance`, or a bad duration"))
 def clock(body):
+    """Set or advance the platform clock (administrators, acceptance runs)
+
+    `{"now": ISO instant}` or `{"advance": ISO 8601 duration}`; answers the new
+    `now`. Workflow time follows it; authentication follows the wall clock. Only
+    with MOTCUA_CLOCK_CONTROL=1."""
     return {"now": move_clock(context(), **body)}

@@ -7,6 +7,7 @@ from engine import workcalendar
 
 from .auth import context
 from .fields import Instant
+from .openapi import problems
 
 blp = Blueprint("calendar", __name__, description="The working calendar and its overrides")
 
@@ -32,7 +33,7 @@ class MakeUpDay(Schema):
 
 class YearOverride(Schema):
     date = fields.Date()
-    kind = fields.String()
+    kind = fields.String(validate=validate.OneOf(workcalendar.KINDS))
     reason = fields.String()
     created_by = fields.String()
 
@@ -54,7 +55,7 @@ class OverrideIn(Schema):
 
 class OverrideOut(Schema):
     day = fields.Date(data_key="date")
-    kind = fields.String()
+    kind = fields.String(validate=validate.OneOf(workcalendar.KINDS))
     reason = fields.String()
     created_by = fields.String()
     created_at = Instant()
@@ -71,25 +72,42 @@ class OverrideKeyIn(Schema):
 @blp.arguments(YearArgs, location="query")
 @blp.response(200, YearOut)
 def calendar_year(args):
+    """The working calendar of a year
+
+    Working days, holidays, make-up working days, the administrators' overrides
+    and office hours; `year` defaults to the current one."""
     return workcalendar.calendar_year(context(), args["year"])
 
 
 @blp.post("/calendar/overrides")
 @blp.arguments(OverrideIn)
 @blp.response(201, OverrideOut)
+@problems(403, (409, "A concurrent change of the same date; retry"), 422)
 def add_override(body):
+    """Add a day off or a make-up working day (administrators)
+
+    `kind`: `day_off` or `working_day`; it replaces an override of the same date,
+    and wins over the holidays data."""
     return workcalendar.add_override(context(), **body)
 
 
 @blp.delete("/calendar/overrides")
 @blp.arguments(OverrideKeyIn)
 @blp.response(204)
+@problems(403, (404, "No override on that date"))
 def remove_override(body):
+    """Remove an override (administrators)
+
+    The JSON body's `date` names it (`kind` and `reason` may come along)."""
     workcalendar.remove_override(context(), body["day"])
 
 
 @blp.delete("/calendar/overrides/<date>")
 @blp.arguments(OverrideKeyIn, location="path")
 @blp.response(204)
+@problems(403, (404, "No override on that date"))
 def remove_override_on(args, **_path):
+    """Remove the override of a date (administrators)
+
+    The same as removing it by a JSON body, with the date in the path."""
     workcalendar.remove_override(context(), args["day"])

@@ -9,21 +9,23 @@ import functools
 import json
 import logging
 import os
+import signal
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from engine import audit, catalogue, events, people, scheduler
-from engine.context import Actor, Ctx
+from engine import audit, catalogue, events, logs, people, scheduler
+from engine.context import SYSTEM_ADMIN, Ctx
 from engine.errors import DomainError
 
 from .setup import audit_key_file, prepare, start_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
-ADMIN = Actor(username="system", roles=frozenset({"admin"}))
+ADMIN = SYSTEM_ADMIN
+log = logs.get("scheduler")
 
 
 def _ctx() -> Ctx:
@@ -38,6 +40,7 @@ def _prepared(callback):
     @functools.wraps(callback)
     def run(*args, **kwargs):
         prepare(current_app._get_current_object())
+        logs.configure(current_app.config["SETTINGS"])  # a migration replaced the handlers
         return callback(*args, **kwargs)
     return run
 
@@ -98,33 +101,36 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler process.")
 @_prepared
 @click.option("--name", default=lambda: f"scheduler-{os.getpid()}")
 def run_scheduler(name):
-    """Tick every second until stopped (APScheduler); each tick is `run_once`."""
+    """Tick every `scheduler_tick_seconds` until stopped (APScheduler; SIGTERM or
+    Ctrl-C stops it); each tick is `run_once`. It reports through the logs."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     app = current_app._get_current_object()
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
-
-    config = app.config
-    smtp = {"host": config["SMTP_HOST"], "port": config["SMTP_PORT"],
-            "sender": config["SMTP_FROM"], "user": config["SMTP_USER"],
-            "password": config["SMTP_PASSWORD"], "starttls": config["SMTP_STARTTLS"]}
+    settings = app.config["SETTINGS"]
 
     def tick():
-        with app.app_context():
-            fired = scheduler.run_once(_ctx(), name, config["TIMER_LEASE_SECONDS"],
-                                       config["TIMER_BATCH"], smtp, on_claim=claimed)
-        if fired:
-            click.echo(f"fired {fired}")
-
-    def claimed(ids):
-        click.echo(f"claimed {len(ids)}")
+        try:
+            with app.app_context():
+                scheduler.run_once(_ctx(), name)
+        except Exception as exc:  # noqa: BLE001 - logged; the next tick tries again
+            log.error("scheduler tick failed", extra={"scheduler": name,
+                                                      "error": logs.describe(exc)})
+            log.debug("scheduler tick failure", exc_info=exc)
 
     blocking = BlockingScheduler()
     blocking.add_job(tick, "interval", id="motcua.tick", max_instances=1, coalesce=True,
-                     seconds=app.config["SCHEDULER_TICK_SECONDS"])
+                     seconds=settings.scheduler_tick_seconds)
+    signal.signal(signal.SIGTERM, lambda *_: blocking.shutdown(wait=False))
     tick()
-    click.echo(f"scheduler {name} running")
-    blocking.start()
+    log.info("scheduler running", extra={"scheduler": name,
+                                         "tick_seconds": settings.scheduler_tick_seconds})
+    try:
+        blocking.start()
+    except KeyboardInterrupt:
+        pass  # Ctrl-C: a stop like SIGTERM
+    finally:
+        log.info("scheduler stopped", extra={"scheduler": name})
 
 
 audit_cli = AppGroup("audit", help="The event log's chains and their keys.")

@@ -1,17 +1,34 @@
 """Configuration classes: the only module that reads the environment.
 
 Every setting is a `MOTCUA_*` variable (listed in the README). `from_env()`
-builds the configuration at start-up; tests build `TestConfig` directly and
-never touch the environment.
+builds the configuration at start-up and checks every variable: an unknown
+`MOTCUA_*` name or a bad value raises `ConfigError` naming the variable, which
+the entry points (wsgi.py, gunicorn.conf.py) turn into one line and a non-zero
+exit. The engine's settings (`Settings`, carried on `ctx.settings`) come from
+the variables named after their fields; the web layer's (keys, database, data
+folder, token lifetime, proxies, upload size) stay Flask configuration. Tests
+build `TestConfig` directly and never touch the environment.
 """
 import os
 import secrets
 from dataclasses import fields
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
 from engine.audit import KeyringError
 from engine.audit import parse as parse_keyring
 from engine.settings import SettingError, Settings
+
+
+class ConfigError(RuntimeError):
+    """A `MOTCUA_*` variable is unknown, missing or has a bad value: the start stops
+    with `str(error)`, "MOTCUA_NAME: what is wrong", one line."""
+
+    def __init__(self, variable: str, message: str):
+        super().__init__(f"{variable}: {message}")
+        self.variable, self.message = variable, message
 
 
 class Config:
@@ -28,19 +45,11 @@ class Config:
     MAX_JSON_BYTES = 1_000_000
     MAX_DOCUMENT_BYTES = 10_000_000
     DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
-    SETTINGS = Settings()  # the legal defaults (engine/settings.py); MOTCUA_* override them
+    # The engine's settings (engine/settings.py): legal defaults, scheduler, SMTP, logs;
+    # MOTCUA_<FIELD> overrides each.
+    SETTINGS = Settings()
     CLOCK_CONTROL = False
     AUTO_MIGRATE = True  # prepare() applies pending migrations; tests migrate once per session
-    PASSWORD_HASH_METHOD = "scrypt"
-    SCHEDULER_TICK_SECONDS = 1.0
-    TIMER_LEASE_SECONDS = 60
-    TIMER_BATCH = 100
-    SMTP_HOST = None  # e-mail notifications are sent only when a host is set
-    SMTP_PORT = 25
-    SMTP_FROM = "motcua@localhost"
-    SMTP_USER = None
-    SMTP_PASSWORD = None
-    SMTP_STARTTLS = False
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     JSON_SORT_KEYS = False
     API_TITLE = "motcua"
@@ -67,12 +76,12 @@ class ProductionConfig(Config):
 
     def finalize(self):
         if self.CLOCK_CONTROL:
-            raise RuntimeError("MOTCUA_CLOCK_CONTROL=1 is refused by the production configuration")
+            raise ConfigError("MOTCUA_CLOCK_CONTROL", "refused by the production configuration")
         if not self.SECRET_KEY:
-            raise RuntimeError("MOTCUA_SECRET_KEY is required in production")
+            raise ConfigError("MOTCUA_SECRET_KEY", "required in production")
         if not (self.AUDIT_KEY or self.AUDIT_KEY_FILE):
-            raise RuntimeError("MOTCUA_AUDIT_KEY or MOTCUA_AUDIT_KEY_FILE is required in "
-                               "production")
+            raise ConfigError("MOTCUA_AUDIT_KEY", "required in production (or "
+                                                  "MOTCUA_AUDIT_KEY_FILE)")
         return super().finalize()
 
 
@@ -81,7 +90,7 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret"
     AUDIT_KEY = "test:an-audit-key-for-tests-and-nothing-else"
     CLOCK_CONTROL = True
-    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # fast: test passwords guard nothing
+    SETTINGS = Settings(password_hash_method="pbkdf2:sha256:1000")  # test passwords guard nothing
 
 
 def _persistent_secret(data_dir: Path) -> str:
@@ -106,54 +115,115 @@ def _persistent_secret(data_dir: Path) -> str:
     return path.read_text().strip()
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
-
-
 def from_env(environ=os.environ) -> Config:
-    """Build the configuration from `MOTCUA_*` variables."""
-    production = environ.get("MOTCUA_ENV", "development") == "production"
+    """Build the configuration from `MOTCUA_*` variables, every one checked."""
+    unknown = sorted(name for name in environ if name.startswith("MOTCUA_")
+                     and name not in KNOWN_VARIABLES)
+    if unknown:
+        raise ConfigError(unknown[0], "no such setting (misspelt? see the README's list)")
+    production = _read(environ, "MOTCUA_ENV", _environment) == "production"
     config = ProductionConfig() if production else Config()
-    config.DATA_DIR = Path(environ.get("MOTCUA_DATA_DIR", "data"))
-    config.SQLALCHEMY_DATABASE_URI = environ.get("MOTCUA_DATABASE_URL") or None
-    config.SECRET_KEY = environ.get("MOTCUA_SECRET_KEY") or None
-    config.ADMIN_USER = environ.get("MOTCUA_ADMIN_USER") or None
-    config.ADMIN_PASSWORD = environ.get("MOTCUA_ADMIN_PASSWORD") or None
-    config.CLOCK_CONTROL = _flag(environ.get("MOTCUA_CLOCK_CONTROL"))
-    config.AUDIT_KEY = _audit_key(environ.get("MOTCUA_AUDIT_KEY") or None)
-    config.AUDIT_KEY_FILE = environ.get("MOTCUA_AUDIT_KEY_FILE") or None
-    for name, cast in (("TOKEN_TTL_SECONDS", int), ("TIMER_LEASE_SECONDS", int),
-                       ("TIMER_BATCH", int), ("MAX_DOCUMENT_BYTES", int), ("TRUSTED_PROXIES", int),
-                       ("SCHEDULER_TICK_SECONDS", float), ("SMTP_HOST", str),
-                       ("SMTP_PORT", int), ("SMTP_FROM", str), ("SMTP_USER", str),
-                       ("SMTP_PASSWORD", str)):
-        if environ.get(f"MOTCUA_{name}"):
-            setattr(config, name, cast(environ[f"MOTCUA_{name}"]))
-    config.SMTP_STARTTLS = _flag(environ.get("MOTCUA_SMTP_STARTTLS"))
+    for variable, (attribute, parse) in CONFIG_VARIABLES.items():
+        value = _read(environ, variable, parse)
+        if value is not None:
+            setattr(config, attribute, value)
+    if bool(config.ADMIN_USER) != bool(config.ADMIN_PASSWORD):
+        missing = "MOTCUA_ADMIN_PASSWORD" if config.ADMIN_USER else "MOTCUA_ADMIN_USER"
+        raise ConfigError(missing, "required with the other of MOTCUA_ADMIN_USER and "
+                                   "MOTCUA_ADMIN_PASSWORD")
     config.SETTINGS = settings_from_env(environ, config.MAX_DIAGRAM_BYTES)
     return config.finalize()
 
 
-def _audit_key(value: str | None) -> str | None:
-    if value is not None:
+def _read(environ, variable, parse):
+    """The variable's parsed value; None when unset or empty (the default)."""
+    text = (environ.get(variable) or "").strip()
+    if not text:
+        return None
+    try:
+        return parse(text)
+    except ValueError as exc:
+        raise ConfigError(variable, str(exc)) from None
+
+
+def _environment(text):
+    if text not in ("development", "production"):
+        raise ValueError(f"{text!r} is not development or production")
+    return text
+
+
+def _flag(text) -> bool:
+    value = text.lower()
+    if value not in ("1", "true", "yes", "on", "0", "false", "no", "off"):
+        raise ValueError(f"{text!r} is not true or false (1, 0, true, false, yes, no)")
+    return value in ("1", "true", "yes", "on")
+
+
+def _count(least):
+    def parse(text) -> int:
         try:
-            parse_keyring(value)
-        except KeyringError as exc:
-            raise RuntimeError(f"MOTCUA_AUDIT_KEY: {exc}") from None
-    return value
+            value = int(text)
+        except ValueError:
+            raise ValueError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise ValueError(f"must be a whole number, {least} or more")
+        return value
+    return parse
 
 
+def _database_url(text) -> str:
+    try:
+        backend = make_url(text).get_backend_name()
+    except ArgumentError:
+        raise ValueError("not a database URL like postgresql://user@host/db") from None
+    if backend not in ("sqlite", "postgresql"):
+        raise ValueError(f"{backend} is not supported: use postgresql:// or sqlite://")
+    return text
+
+
+def _keyring(text) -> str:
+    try:
+        parse_keyring(text)
+    except KeyringError as exc:
+        raise ValueError(str(exc)) from None
+    return text
+
+
+def _plain(text) -> str:
+    if any(ord(c) < 32 for c in text):
+        raise ValueError("may not contain control characters")
+    return text
+
+
+# The web layer's variables: MOTCUA_<NAME> → Config.<attribute>, checked by its parser.
+CONFIG_VARIABLES = {
+    "MOTCUA_DATA_DIR": ("DATA_DIR", lambda text: Path(_plain(text))),
+    "MOTCUA_DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", _database_url),
+    "MOTCUA_SECRET_KEY": ("SECRET_KEY", _plain),
+    "MOTCUA_ADMIN_USER": ("ADMIN_USER", _plain),
+    "MOTCUA_ADMIN_PASSWORD": ("ADMIN_PASSWORD", _plain),
+    "MOTCUA_CLOCK_CONTROL": ("CLOCK_CONTROL", _flag),
+    "MOTCUA_AUDIT_KEY": ("AUDIT_KEY", _keyring),
+    "MOTCUA_AUDIT_KEY_FILE": ("AUDIT_KEY_FILE", _plain),
+    "MOTCUA_TOKEN_TTL_SECONDS": ("TOKEN_TTL_SECONDS", _count(60)),
+    "MOTCUA_MAX_DOCUMENT_BYTES": ("MAX_DOCUMENT_BYTES", _count(1)),
+    "MOTCUA_TRUSTED_PROXIES": ("TRUSTED_PROXIES", _count(0)),
+}
+NOT_SETTINGS = {"max_diagram_bytes",  # Config.MAX_DIAGRAM_BYTES
+                "password_hash_method"}  # fixed in production; tests choose a fast one
 SETTING_VARIABLES = {f"MOTCUA_{f.name.upper()}": f.name for f in fields(Settings)
-                     if f.name != "max_diagram_bytes"}  # that one is MAX_DIAGRAM_BYTES
+                     if f.name not in NOT_SETTINGS}
+# Read by the test suite (tests/test_crash.py, tests/test_fuzz.py), not by the platform.
+TEST_VARIABLES = {"MOTCUA_CRASH_SEED", "MOTCUA_FUZZ_EXAMPLES"}
+KNOWN_VARIABLES = {"MOTCUA_ENV", *CONFIG_VARIABLES, *SETTING_VARIABLES, *TEST_VARIABLES}
 
 
 def settings_from_env(environ, max_diagram_bytes) -> Settings:
-    """The engine's settings from `MOTCUA_*` variables; a bad value stops the start
-    with a message naming the variable."""
+    """The engine's settings from `MOTCUA_*` variables; a bad value raises
+    ConfigError naming the variable."""
     values = {name: environ[variable] for variable, name in SETTING_VARIABLES.items()
               if environ.get(variable) is not None}
     try:
         return Settings.parse({**values, "max_diagram_bytes": str(max_diagram_bytes)})
     except SettingError as exc:
-        variable = f"MOTCUA_{exc.name.upper()}"
-        raise RuntimeError(f"{variable}: {exc.message}") from None
+        raise ConfigError(f"MOTCUA_{exc.name.upper()}", exc.message) from None

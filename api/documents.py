@@ -12,15 +12,18 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
 from engine import documents
-from engine.errors import BadRequest, Invalid
+from engine.errors import BadRequest, Invalid, UnsupportedMediaType, field_errors
 
 from .auth import context, log_read
 from .fields import PageArgs, page_schema
+from .openapi import problems
 from .schemas import DocumentOut
 
 blp = Blueprint("documents", __name__, description="Dossier documents")
 
 BINARY = {"type": "string", "format": "binary"}
+FILE = {"application/pdf": {"schema": BINARY}, "image/jpeg": {"schema": BINARY},
+        "image/png": {"schema": BINARY}}
 
 
 class UploadIn(Schema):
@@ -46,16 +49,27 @@ class ReuseIn(Schema):
     "application/json": {"schema": {"type": "object", "required": ["reuse"],
                                     "properties": {"reuse": {"type": "integer"}}}}}})
 @blp.response(201, DocumentOut)
+@problems((400, "Malformed request, or a multipart body without its `file`"), 403,
+          (404, "No such dossier, or no document to reuse of this applicant that the "
+                "caller may see"),
+          (409, "The dossier is closed, or the document is attached already"),
+          (413, "The file is over the size limit"),
+          (415, "Neither multipart nor JSON, or a file that is not PDF, JPEG or PNG"),
+          (422, "Invalid metadata, or an applicant with no identity number to reuse by"))
 def upload_document(code):
-    """Attach a file (PDF, JPEG or PNG, judged by its content), or reuse by
-    reference a document of the same applicant held for another dossier."""
+    """Attach a document (reception, officers)
+
+    Multipart: the `file` (PDF, JPEG or PNG, judged by its content) with its
+    `document_type`, `pages`, `digitized` and `is_result`; or JSON `{"reuse":
+    <document id>}` to attach by reference a document of the same applicant held
+    for another dossier the caller may see."""
     ctx = context()
     if request.mimetype == "application/json":
         body = _load(ReuseIn(), request.get_json())
         return documents.reuse(ctx, code, body["reuse"])
     if request.mimetype != "multipart/form-data":
-        raise documents.UnsupportedType("Send multipart/form-data with a file, or JSON "
-                                        "{\"reuse\": <document id>}.")
+        raise UnsupportedMediaType("Send multipart/form-data with a file, or JSON "
+                                   "{\"reuse\": <document id>}.")
     upload = request.files.get("file")
     if upload is None:
         raise BadRequest("Send the document as the multipart field 'file'.",
@@ -71,18 +85,29 @@ def upload_document(code):
 @blp.get("/dossiers/<code>/documents")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(DocumentOut, "DocumentPage"))
+@problems(404)
 def list_documents(args, code):
+    """List a dossier's documents
+
+    Paginated; reading it is logged."""
     ctx = context()
     page = documents.list_documents(ctx, code, **args)
     log_read(ctx, code, "dossier.viewed", what="documents")
     return page
 
 
+# ids are PostgreSQL integers: a larger one names nothing (404), not a server error
 @blp.get("/dossiers/<code>/documents/<int:document_id>/content")
-@blp.doc(responses={"200": {"description": "The document's file", "content": {
-    "application/pdf": {"schema": BINARY}, "image/jpeg": {"schema": BINARY},
-    "image/png": {"schema": BINARY}}}})
+@blp.doc(responses={
+    "200": {"description": "The document's file", "content": FILE},
+    "206": {"description": "The part of the file a `Range` header asked for", "content": FILE},
+    "304": {"description": "Unchanged: `If-None-Match` named its ETag"}})
+@problems(404, (416, "The `Range` asked for lies outside the file"))
 def download_document(code, document_id):
+    """Download a document
+
+    The file as an attachment, with its checksum as ETag (conditional and range
+    requests are answered); the download is logged."""
     ctx = context()
     document, path = documents.open_document(ctx, code, document_id, storage_dir=_storage_dir())
     log_read(ctx, code, "document.downloaded", dossier_id=document.dossier_id,
@@ -103,12 +128,4 @@ def _load(schema, data) -> dict:
     try:
         return schema.load(data if data is not None else {})
     except ValidationError as exc:
-        raise Invalid("The request is invalid.", list(_field_errors(exc.messages))) from None
-
-
-def _field_errors(messages):
-    if not isinstance(messages, dict):
-        messages = {"_schema": messages}
-    for field, value in messages.items():
-        text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
-        yield {"field": "body" if field == "_schema" else field, "message": text}
+        raise Invalid("The request is invalid.", field_errors(exc.messages)) from None

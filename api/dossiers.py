@@ -4,9 +4,11 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from engine import dossiers
 from engine.dossiers import CHANNELS, OUTCOMES
+from engine.status import STATUSES
 
 from .auth import context, log_read, public_context, throttle_public
 from .fields import Instant, PageArgs, page_schema
+from .openapi import problems
 from .schemas import DossierOut
 
 blp = Blueprint("dossiers", __name__, description="Dossiers")
@@ -42,7 +44,7 @@ class DossierIn(Schema):
 
 
 class DossierFilter(PageArgs):
-    status = fields.String()
+    status = fields.String(validate=validate.OneOf(STATUSES))
     procedure = fields.String()
     unit = fields.String()
     overdue = fields.Boolean(load_default=False)
@@ -56,16 +58,16 @@ class EventOut(Schema):
     actor = fields.String()
     task_id = fields.String(allow_none=True)
     element_id = fields.String(allow_none=True)
-    detail = fields.Dict()
+    detail = fields.Dict(metadata={"description": "What happened, by event type"})
     hash = fields.String()
 
 
 class PublicDossierOut(Schema):
     code = fields.String()
-    procedure = fields.Function(lambda d: d.procedure.code)
-    procedure_name = fields.Function(lambda d: d.procedure.name)
-    status = fields.String()
-    national_status = fields.Integer()
+    procedure = fields.String(attribute="procedure.code")
+    procedure_name = fields.String(attribute="procedure.name")
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    national_status = fields.Integer(validate=validate.Range(min=1, max=10))
     received_at = Instant(allow_none=True)
     due_at = Instant(allow_none=True)
     resolved_at = Instant(allow_none=True)
@@ -74,7 +76,18 @@ class PublicDossierOut(Schema):
 @blp.post("/dossiers")
 @blp.arguments(DossierIn)
 @blp.response(201, DossierOut)
+@problems(403, (404, "No such procedure"),
+          (409, "A concurrent change conflicts with this one; retry"),
+          (422, "Invalid input, a procedure with no deployed version, a receiving unit "
+                "the caller is not in, an outcome for an online submission"))
 def open_dossier(body):
+    """Open a dossier (reception)
+
+    At a desk (`direct`, `post`) the `outcome` is `received` (the default: the
+    clock starts), `supplement` (sent back for the papers in `missing`: national
+    status 5, not received) or `refused` (with a `reason`: status 3). An `online`
+    submission waits as new (status 1) until reception receives, sends back or
+    refuses it. Officers in several units name the `receiving_unit`."""
     return dossiers.open_dossier(context(), **body)
 
 
@@ -82,12 +95,22 @@ def open_dossier(body):
 @blp.arguments(DossierFilter, location="query")
 @blp.response(200, page_schema(DossierOut, "DossierPage"))
 def list_dossiers(args):
+    """List the dossiers the caller may see
+
+    Newest first, paginated. `overdue=true`: open dossiers whose clock runs and
+    whose due time has passed; `due_before`: due before that instant; `unit`:
+    received at that unit."""
     return dossiers.list_dossiers(context(), **args)
 
 
 @blp.get("/dossiers/<code>")
 @blp.response(200, DossierOut)
+@problems(404)
 def get_dossier(code):
+    """A dossier
+
+    Status, national status, clock, open tasks, data and documents. Reading it
+    is logged (it holds personal data)."""
     ctx = context()
     dossier = dossiers.get_dossier(ctx, code)
     log_read(ctx, dossier.code, "dossier.viewed", dossier_id=dossier.id, what="dossier")
@@ -96,7 +119,12 @@ def get_dossier(code):
 
 @blp.get("/dossiers/<code>/history")
 @blp.response(200, EventOut(many=True))
+@problems(404)
 def history(code):
+    """A dossier's history
+
+    Its event log, oldest first: each event with its type (`dossier.received`,
+    `task.completed`, ...), instant, actor and chain hash."""
     return dossiers.history(context(), code)
 
 
@@ -107,16 +135,26 @@ class RetryIn(Schema):
 @blp.post("/dossiers/<code>/retry")
 @blp.arguments(RetryIn)
 @blp.response(200, DossierOut)
+@problems(403, 404, (409, "The dossier has no incident, or waits (supplement), or changed "
+                          "meanwhile"), 422)
 def retry(body, code):
-    """Run a failed step (incident) again, optionally merging corrected data into it."""
+    """Retry a dossier's incident (leaders)
+
+    Run the failed step (a script or a timer) again, optionally merging corrected
+    `data` into the dossier's data first; a new failure is the incident again."""
     return dossiers.retry(context(), code, body["data"])
 
 
 @blp.get("/public/dossiers/<code>")
 @blp.response(200, PublicDossierOut)
 @blp.doc(security=[])
+@problems(404, (429, "Too many lookups from this address"))
 def track(code):
-    """Throttled per address (429 with Retry-After): codes are sequential."""
+    """Track a dossier (public)
+
+    Anyone with the code: procedure, status, received, due and resolved
+    instants; no personal data. Throttled per address (429 with Retry-After):
+    codes are sequential."""
     ctx = public_context()
     throttle_public(ctx)
     return dossiers.track(ctx, code)

@@ -10,7 +10,8 @@ from werkzeug.exceptions import HTTPException
 from engine import errors as domain
 
 STATUS = {domain.BadRequest: 400, domain.Unauthorized: 401, domain.Forbidden: 403,
-          domain.NotFound: 404, domain.Conflict: 409, domain.TooLarge: 413, domain.Invalid: 422}
+          domain.NotFound: 404, domain.Conflict: 409, domain.TooLarge: 413,
+          domain.UnsupportedMediaType: 415, domain.Invalid: 422}
 
 
 def _status(error) -> int:
@@ -37,7 +38,7 @@ def http_problem(error: HTTPException):
     errors = None
     messages = (getattr(error, "data", None) or {}).get("messages")
     if messages:
-        errors = list(_flatten(messages))
+        errors = _webargs_errors(messages)
     detail = "The request is invalid." if errors else (error.description or error.name)
     response = problem(error.code or 500, error.name, detail, errors)
     for name, value in error.get_headers():  # e.g. a 405's Allow, a 429's Retry-After
@@ -49,16 +50,10 @@ def http_problem(error: HTTPException):
 LOCATIONS = ("json", "query", "form", "files", "headers", "view_args", "path")
 
 
-def _flatten(messages, prefix=""):
-    """webargs nests messages by location and field; give one item per field."""
-    for key, value in messages.items():
-        top = not prefix and key in LOCATIONS
-        field = "body" if top or key == "_schema" else f"{prefix}{key}"
-        if isinstance(value, dict):
-            yield from _flatten(value, "" if top else f"{field}.")
-        else:
-            text = "; ".join(map(str, value)) if isinstance(value, list) else str(value)
-            yield {"field": field, "message": text}
+def _webargs_errors(messages) -> list[dict]:
+    """webargs nests messages by location first; fields are named without it."""
+    return [item for key, value in messages.items()
+            for item in domain.field_errors(value if key in LOCATIONS else {key: value})]
 
 
 def unexpected(error: Exception):

@@ -1,11 +1,12 @@
 """Shared schema pieces: instants in ISO 8601 with offset to the millisecond,
 and the paginated list envelope."""
-from datetime import datetime, timezone
+from datetime import datetime
 
 from marshmallow import Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
 from engine.calendar import VN
+from engine.clock import parse_instant
 
 
 class Instant(fields.DateTime):
@@ -17,11 +18,7 @@ class Instant(fields.DateTime):
 
 def instant_text(value: datetime | str) -> str:
     """An instant (or its stored ISO text) as the API writes instants."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:  # stored naive instants are UTC
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(VN).isoformat(timespec="milliseconds")
+    return parse_instant(value).astimezone(VN).isoformat(timespec="milliseconds")
 
 
 MAX_PER_PAGE = 200  # a page of dossiers with their data and open tasks stays a few MB
@@ -44,5 +41,5 @@ class StoredId(IntegerConverter):
     names nothing (404), instead of overflowing the driver."""
 
     def __init__(self, url_map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", 2**31 - 1)  # ids are PostgreSQL `integer`
         super().__init__(url_map, *args, **kwargs)

@@ -16,7 +16,7 @@ import re
 
 from flask import current_app, request
 
-from engine.errors import BadRequest, DomainError, TooLarge
+from engine.errors import BadRequest, DomainError, TooLarge, UnsupportedMediaType
 
 from .json_provider import Marker, loads_marking
 
@@ -30,11 +30,6 @@ DATA_HEADERS = ("Authorization",)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF, CR allowed
 UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
-
-
-class UnsupportedMediaType(DomainError):
-    title = "Unsupported media type"
-    status = 415
 
 
 class UriTooLong(DomainError):

@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from engine import lifecycle
 
 from .auth import context
+from .openapi import problems
 from .schemas import DossierOut
 
 blp = Blueprint("lifecycle", __name__, description="The dossier's life cycle")
@@ -26,11 +27,15 @@ class SupplementIn(Schema):
 
 
 class SupplementOut(DossierOut):
-    late = fields.Boolean()
+    late = fields.Boolean(metadata={"description": "Asked past the procedure's window, "
+                                                   "where the setting flags it instead of "
+                                                   "refusing"})
 
 
 class SupplementBackIn(Schema):
-    documents = fields.List(fields.Raw(), load_default=list)
+    documents = fields.List(fields.Raw(), load_default=list, metadata={
+        "description": "The papers brought (e.g. document types): what the diagram's "
+                       "supplement step receives"})
 
 
 class ExtensionIn(Schema):
@@ -41,7 +46,7 @@ class ExtensionIn(Schema):
 
 
 class ExtensionOut(DossierOut):
-    slip_url = fields.String()
+    slip_url = fields.String(metadata={"description": "The apology slip"})
 
 
 class ReturnIn(Schema):
@@ -52,21 +57,39 @@ class ReturnIn(Schema):
 
 @blp.post("/dossiers/<code>/receive")
 @blp.response(200, DossierOut)
+@problems(403, 404, (409, "Not an online submission waiting as new, or changed meanwhile"))
 def receive(code):
+    """Receive an online submission (reception)
+
+    A submission waiting as new (national status 1) is received: its clock
+    starts, status 2 (4 once its first step is done)."""
     return lifecycle.receive(context(), code)
 
 
 @blp.post("/dossiers/<code>/refuse")
 @blp.arguments(ReasonIn)
 @blp.response(200, DossierOut)
+@problems(403, 404, (409, "Already received (stop it instead), or not open"), 422)
 def refuse(body, code):
+    """Refuse a dossier at reception
+
+    An online submission waiting as new, or a dossier sent back whose papers never
+    came, is refused with a `reason` (national status 3)."""
     return lifecycle.refuse(context(), code, body["reason"])
 
 
 @blp.post("/dossiers/<code>/supplement-request")
 @blp.arguments(SupplementIn)
 @blp.response(200, SupplementOut)
+@problems(403, 404, (409, "Not received nor new, a second supplement, or past the "
+                          "procedure's window (where the setting refuses)"), 422)
 def supplement_request(body, code):
+    """Ask for a supplement (reception, officers)
+
+    `missing` lists the document types. On an online submission (status 1): sent
+    back, not received, clock not started. During processing: national status 5,
+    the clock and the steps' times pause (or will restart, per the procedure's
+    policy); once per dossier."""
     dossier, late = lifecycle.request_supplement(context(), code, body["missing"], body["note"])
     dossier.late = late  # shown beside the dossier (API.md)
     return dossier
@@ -75,14 +98,29 @@ def supplement_request(body, code):
 @blp.post("/dossiers/<code>/supplement-received")
 @blp.arguments(SupplementBackIn)
 @blp.response(200, DossierOut)
+@problems(403, 404, (409, "Not waiting for a supplement, or changed meanwhile"), 422)
 def supplement_received(body, code):
+    """The supplement is back (reception)
+
+    A dossier sent back at reception is now received (status 2, its clock starts
+    now); otherwise the clock and the steps resume or restart, national status
+    back to 2 or 4."""
     return lifecycle.receive_supplement(context(), code, body["documents"])
 
 
 @blp.post("/dossiers/<code>/extension")
 @blp.arguments(ExtensionIn)
 @blp.response(200, ExtensionOut)
+@problems((403, "Not a leader of the unit handling the dossier"), 404,
+          (409, "A second extension, or asked less than one working day before the due "
+                "time, or after it"),
+          (422, "`new_due_at` is not a working instant, not after the due time, or later "
+                "than the due time plus the statutory time"))
 def extension(body, code):
+    """Extend the due time once (leaders)
+
+    The new appointment and the reason; answers the dossier with the apology
+    slip's URL."""
     dossier = lifecycle.extend(context(), code, body["new_due_at"], body["reason"])
     dossier.slip_url = f"{request.script_root}/api/v1/dossiers/{code}/slips/apology"
     return dossier
@@ -91,19 +129,32 @@ def extension(body, code):
 @blp.post("/dossiers/<code>/withdraw")
 @blp.arguments(ReasonIn)
 @blp.response(200, DossierOut)
+@problems(403, 404, (409, "The dossier is no longer open"), 422)
 def withdraw(body, code):
+    """Withdraw a dossier at the applicant's request (reception)
+
+    With a `reason`: national status 7; its tasks and timers end."""
     return lifecycle.withdraw(context(), code, body["reason"])
 
 
 @blp.post("/dossiers/<code>/stop")
 @blp.arguments(ReasonIn)
 @blp.response(200, DossierOut)
+@problems(403, 404, (409, "The dossier is no longer open"), 422)
 def stop(body, code):
+    """Stop processing a dossier (leaders)
+
+    With a `reason`: national status 8; its tasks and timers end."""
     return lifecycle.stop(context(), code, body["reason"])
 
 
 @blp.post("/dossiers/<code>/return")
 @blp.arguments(ReturnIn)
 @blp.response(200, DossierOut)
+@problems(403, 404, (409, "The result is not ready"), 422)
 def return_result(body, code):
+    """Return the result to the applicant (reception)
+
+    After the result is ready, by `channel` (`desk`, `post`, `electronic`):
+    national status 10."""
     return lifecycle.return_result(context(), code, body["channel"], body["note"])

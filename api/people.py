@@ -10,6 +10,7 @@ from engine.throttle import Throttled
 from .auth import (client_address, context, current_token, issue_token, public_context,
                    throttled_problem, wall_now)
 from .fields import PageArgs, page_schema
+from .openapi import problems
 
 blp = Blueprint("people", __name__, description="Authentication, users and units")
 blp.app_errorhandler(Throttled)(throttled_problem)  # 429 with Retry-After, app-wide
@@ -24,8 +25,8 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     access_token = fields.String()
-    token_type = fields.String()
-    expires_in = fields.Integer()
+    token_type = fields.String(validate=validate.OneOf(("Bearer",)))
+    expires_in = fields.Integer(metadata={"description": "Seconds until the token expires"})
 
 
 class UnitIn(Schema):
@@ -39,7 +40,8 @@ class UnitIn(Schema):
 class UnitOut(Schema):
     code = fields.String()
     name = fields.String()
-    parent = fields.Function(lambda unit: unit.parent.code if unit.parent else None)
+    parent = fields.Function(lambda unit: unit.parent.code if unit.parent else None,
+                             allow_none=True, metadata={"type": "string"})
     agency_code = fields.String(allow_none=True)
 
 
@@ -56,8 +58,8 @@ class UserOut(Schema):
     username = fields.String()
     full_name = fields.String()
     email = fields.String(allow_none=True)
-    roles = fields.List(fields.String())
-    units = fields.Function(lambda user: [unit.code for unit in user.units])
+    roles = fields.List(fields.String(validate=validate.OneOf(ROLES)))
+    units = fields.Pluck(UnitOut, "code", many=True)
 
 
 class UserAdminOut(UserOut):
@@ -83,8 +85,14 @@ class PasswordIn(Schema):
 @blp.doc(security=[])
 @blp.arguments(TokenIn)
 @blp.response(200, TokenOut)
+@problems((401, "Wrong username or password, or the account is disabled"),
+          (429, "Too many failed logins for this username or from this address"))
 def token(body):
-    """Failed logins are throttled per username and per address (429, Retry-After)."""
+    """Log in: a bearer token
+
+    Send it as `Authorization: Bearer <token>` until it expires (`expires_in`
+    seconds) or is revoked. Failed logins are throttled per username and per
+    address (429 with Retry-After)."""
     ctx = public_context()
     return issue_token(people.log_in(ctx, body["username"], body["password"],
                                      client_address(), wall_now()))
@@ -93,7 +101,9 @@ def token(body):
 @blp.post("/auth/logout")
 @blp.response(204)
 def logout():
-    """This token stops working."""
+    """Log out: this token stops working
+
+    Only the token sent is revoked; the user's other tokens keep working."""
     ctx, claims = context(), current_token()
     people.log_out(ctx, claims["jti"], claims["expires_at"], wall_now())
 
@@ -101,6 +111,9 @@ def logout():
 @blp.get("/me")
 @blp.response(200, UserOut)
 def me():
+    """The current user
+
+    The token's user: username, full name, e-mail, roles and unit codes."""
     ctx = context()
     return people.get_user(ctx.session, ctx.actor.username)
 
@@ -108,8 +121,14 @@ def me():
 @blp.post("/me/password")
 @blp.arguments(PasswordIn)
 @blp.response(204)
+@problems((422, "Invalid input, or `current` is not the caller's password (counted as a "
+                "failed login)"),
+          (429, "Too many failed logins for this user or from this address"))
 def change_password(body):
-    """Every token issued before, this one included, stops working."""
+    """Change one's own password
+
+    `current` is the password now, `new` the one to use (8 to 200 characters).
+    Every token issued before, this one included, stops working."""
     people.change_password(context(), body["current"], body["new"], client_address(),
                            wall_now())
 
@@ -117,34 +136,62 @@ def change_password(body):
 @blp.patch("/users/<username>")
 @blp.arguments(UserPatch)
 @blp.response(200, UserAdminOut)
+@problems(403, (404, "No such user"),
+          (409, "The change would leave no active administrator"),
+          (422, "Invalid input: an unknown role or unit, a short password"))
 def update_user(body, username):
-    """Deactivating a user or setting a password revokes the user's tokens."""
+    """Change a user (administrators)
+
+    Only the fields given change. Deactivating a user or setting a password
+    revokes the user's tokens; the last active administrator can be neither
+    deactivated nor stripped of the role."""
     return people.update_user(context(), username, **body)
 
 
 @blp.post("/users")
 @blp.arguments(UserIn)
 @blp.response(201, UserOut)
+@problems(403, (409, "A user of this name (in any case) exists"),
+          (422, "Invalid input: an unknown role or unit, a short password"))
 def create_user(body):
+    """Create a user (administrators)
+
+    With a password, roles (`admin`, `designer`, `reception`, `officer`,
+    `leader`, `supervisor`) and the codes of the user's units."""
     return people.create_user(context(), **body)
 
 
 @blp.get("/users")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(UserAdminOut, "UserPage"))
+@problems(403)
 def list_users(args):
+    """List users (administrators)
+
+    By username, paginated; with whether each is active."""
     return people.list_users(context(), **args)
 
 
 @blp.post("/units")
 @blp.arguments(UnitIn)
 @blp.response(201, UnitOut)
+@problems(403, (409, "A unit of this code exists"),
+          (422, "Invalid input: a code that is a role name, an unknown parent"))
 def create_unit(body):
+    """Create a unit (administrators)
+
+    A unit of the organisation: its code (used in lanes and candidate groups),
+    name, parent unit and agency code (dossier codes use the receiving unit's, or
+    its nearest ancestor's)."""
     return people.create_unit(context(), **body)
 
 
 @blp.get("/units")
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, page_schema(UnitOut, "UnitPage"))
+@problems(403)
 def list_units(args):
+    """List units (administrators)
+
+    By code, paginated."""
     return people.list_units(context(), **args)

@@ -1,7 +1,26 @@
-"""Output schemas shared by the dossier and task routes."""
-from marshmallow import Schema, fields
+"""Output schemas shared by the dossier and task routes, and `Derived`, the
+field for a nested shape computed from the object (typed in the document,
+unlike a `fields.Function`)."""
+from marshmallow import Schema, fields, missing, validate
 
-from .fields import Instant, instant_text
+from engine.dossiers import CHANNELS
+from engine.status import STATUSES
+
+from .fields import Instant
+
+TASK_STATUSES = ("open", "completed", "cancelled")
+CLOCK_STATES = ("not_started", "running", "paused", "stopped")
+
+
+class Derived(fields.Nested):
+    """A nested schema dumped from `get(obj)` (by default the object itself)."""
+
+    def __init__(self, nested, get=lambda obj: obj, **kwargs):
+        super().__init__(nested, dump_only=True, **kwargs)
+        self.get = get
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        return self.get(obj)
 
 
 class DocumentOut(Schema):
@@ -23,11 +42,12 @@ class TaskOut(Schema):
     id = fields.String()
     element_id = fields.String()
     name = fields.String()
-    dossier_code = fields.Function(lambda t: t.dossier.code)
-    procedure = fields.Function(lambda t: t.dossier.procedure.code)
+    dossier_code = fields.String(attribute="dossier.code")
+    procedure = fields.String(attribute="dossier.procedure.code")
     candidate_groups = fields.List(fields.String())
-    assignee = fields.Function(lambda t: t.assignee.username if t.assignee else None)
-    status = fields.String()
+    assignee = fields.Function(lambda t: t.assignee.username if t.assignee else None,
+                               allow_none=True, metadata={"type": "string"})
+    status = fields.String(validate=validate.OneOf(TASK_STATUSES))
     created_at = Instant()
     due_at = Instant(allow_none=True)
     overdue_at = Instant(allow_none=True)
@@ -37,39 +57,60 @@ class TaskOut(Schema):
     allotment = fields.String(allow_none=True)
 
 
-class ClockOut(Schema):
-    state = fields.Function(lambda d: d.clock_state or "not_started")
+class DossierClockOut(Schema):
+    """The statutory clock (a dossier sent back at reception has none yet)."""
+    state = fields.Function(lambda d: d.clock_state or "not_started",
+                            metadata={"type": "string", "enum": list(CLOCK_STATES)})
     started_at = Instant(attribute="clock_started_at", allow_none=True)
     paused_at = Instant(attribute="clock_paused_at", allow_none=True)
     extended_to = Instant(allow_none=True)
     overdue_at = Instant(allow_none=True)
 
 
+class ApplicantOut(Schema):
+    name = fields.String()
+    id_number = fields.String(allow_none=True)
+    phone = fields.String(allow_none=True)
+    email = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+
+
+class IncidentOut(Schema):
+    """A failed script or timer that stops the dossier until retried."""
+    element_id = fields.String(allow_none=True)
+    message = fields.String()
+    at = Instant()
+    timer_id = fields.Integer(metadata={"description": "When a timer kept failing"})
+
+
+class DossierSummaryOut(Schema):
+    code = fields.String()
+    procedure = fields.String(attribute="procedure.code")
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    national_status = fields.Integer(validate=validate.Range(min=1, max=10))
+    received_at = Instant(allow_none=True)
+    due_at = Instant(allow_none=True)
+    applicant = fields.Nested(ApplicantOut)
+
+
 class DossierOut(Schema):
     code = fields.String()
-    procedure = fields.Function(lambda d: d.procedure.code)
-    version = fields.Function(lambda d: d.version.number)
-    status = fields.String()
-    national_status = fields.Integer()
-    channel = fields.String()
-    receiving_unit = fields.Function(lambda d: d.receiving_unit.code)
+    procedure = fields.String(attribute="procedure.code")
+    version = fields.Integer(attribute="version.number")
+    status = fields.String(validate=validate.OneOf(STATUSES))
+    national_status = fields.Integer(validate=validate.Range(min=1, max=10))
+    channel = fields.String(validate=validate.OneOf(CHANNELS))
+    receiving_unit = fields.String(attribute="receiving_unit.code")
     created_at = Instant()
     received_at = Instant(allow_none=True)
     transfer_by = Instant(allow_none=True)
     due_at = Instant(allow_none=True)
     resolved_at = Instant(allow_none=True)
-    clock = fields.Function(lambda d: ClockOut().dump(d))
-    applicant = fields.Dict()
-    data = fields.Dict()
-    incident = fields.Method("_incident", allow_none=True)
-    tasks = fields.Function(lambda d: TaskOut(many=True).dump(d.open_tasks))
-    documents = fields.Function(lambda d: DocumentOut(many=True).dump(d.documents))
+    clock = Derived(DossierClockOut)
+    applicant = fields.Nested(ApplicantOut)
+    data = fields.Dict(metadata={"description": "The dossier's data: what its forms set"})
+    incident = fields.Nested(IncidentOut, allow_none=True)
+    tasks = fields.List(fields.Nested(TaskOut), attribute="open_tasks",
+                        metadata={"description": "Its open tasks"})
+    documents = fields.List(fields.Nested(DocumentOut))
     revision = fields.Integer()
-
-    def _incident(self, dossier):
-        """The engine stores `at` as ISO text (UTC, to the microsecond): serve it
-        like every other instant."""
-        incident = dossier.incident
-        if not incident or not incident.get("at"):
-            return incident
-        return {**incident, "at": instant_text(incident["at"])}

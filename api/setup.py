@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 
 from engine import audit, clock_control
 from engine.clock import OffsetClock, SystemClock
-from engine.context import Actor, Ctx
+from engine.context import SYSTEM_ADMIN, Ctx
 from engine.errors import Conflict
 from engine.people import create_user
 from engine.store.people import User, UserRole
@@ -137,8 +137,7 @@ def bootstrap(app):
         return
     if db.session.scalar(select(User.id).where(User.username == username)):
         return
-    ctx = Ctx(db.session(), app.extensions["motcua.clock"],
-              Actor(username="system", roles=frozenset({"admin"})))
+    ctx = Ctx(db.session(), app.extensions["motcua.clock"], SYSTEM_ADMIN)
     try:
         create_user(ctx, username, password, full_name="Administrator", roles=["admin"])
     except Conflict:

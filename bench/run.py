@@ -115,13 +115,13 @@ def _app(database_url, data_dir):
 
 def services(count, database_url, data_dir):
     from engine import catalogue, dossiers, tasks
-    from engine.context import Actor, Ctx
+    from engine.context import SYSTEM_ADMIN, Ctx
     from engine.store import db
     app = _app(database_url, data_dir)
     latencies = []
     with app.app_context():
         clock = app.extensions["motcua.clock"]
-        admin = Ctx(db.session(), clock, Actor("system", roles=frozenset({"admin"})))
+        admin = Ctx(db.session(), clock, SYSTEM_ADMIN)
         catalogue.load_people(admin, json.loads((ROOT / "processes/demo.json").read_text()))
         catalogue.load_procedure_folder(admin, FOLDER)
         people = {name: Ctx(db.session(), clock, _actor(db.session(), name))
@@ -156,13 +156,13 @@ def timers(count, database_url, data_dir):
     from datetime import timedelta
 
     from engine import dossiers, procedures, scheduler
-    from engine.context import Actor, Ctx
+    from engine.context import SYSTEM_ADMIN, Ctx
     from engine.store import db
     from tests.api.conftest_data import boundary_bpmn
     app = _app(database_url, data_dir)
     with app.app_context():
         clock = app.extensions["motcua.clock"]
-        admin = Ctx(db.session(), clock, Actor("system", roles=frozenset({"admin", "designer"})))
+        admin = Ctx(db.session(), clock, SYSTEM_ADMIN)
         procedures.create_procedure(admin, "BENCH.T", "Timers", "SKHDT",
                                     {"value": 30, "unit": "working_days"})
         procedures.deploy_version(admin, "BENCH.T", boundary_bpmn("PT1S"))
@@ -171,7 +171,7 @@ def timers(count, database_url, data_dir):
             dossiers.open_dossier(reception, "BENCH.T", {"name": "A"}, "direct")
         clock.advance(timedelta(seconds=5))
         started = time.perf_counter()
-        fired = scheduler.fire_due(admin, "bench", batch=100, max_batches=count)
+        fired = scheduler.fire_due(admin, "bench", max_batches=count)
         elapsed = time.perf_counter() - started
     return round(fired / elapsed, 1)
 

@@ -3,9 +3,12 @@
 `SystemClock` reads the wall clock (the one place that does); `FrozenClock`
 stands still until a test moves it; `OffsetClock` runs on from an instant an
 admin set in an acceptance run. All instants are timezone-aware UTC;
-presentation converts to the agency's zone.
+presentation converts to the agency's zone. `parse_instant` is the one reader
+of instants written as ISO 8601 text (stored details, diagram timers).
 """
 from datetime import datetime, timedelta, timezone
+
+from .calendar import VN
 
 
 class SystemClock:
@@ -29,6 +32,18 @@ class FrozenClock:
     def advance(self, delta: timedelta) -> datetime:
         self._now = self._now + delta
         return self._now
+
+
+def parse_instant(value: datetime | str | None) -> datetime | None:
+    """An aware UTC instant from a datetime or ISO 8601 text; a naive one is read in
+    the platform's zone (Vietnam time); None or empty text gives None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=VN)
+    return value.astimezone(timezone.utc)
 
 
 def _aware(instant: datetime) -> datetime:

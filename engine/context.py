@@ -20,7 +20,10 @@ class Actor:
         return set(self.unit_codes) | set(self.roles)
 
 
+# The platform acting by itself: `SYSTEM` for scheduler work and anonymous reads,
+# `SYSTEM_ADMIN` for set-up (first administrator, CLI commands, demo data).
 SYSTEM = Actor(username="system", roles=frozenset({"system"}))
+SYSTEM_ADMIN = Actor(username="system", roles=frozenset({"admin"}))
 
 
 @dataclass

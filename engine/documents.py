@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from . import events, workflow
 from .access import load_visible_dossier, require_role, visible_filter
-from .errors import Conflict, DomainError, Invalid, NotFound, TooLarge
+from .errors import Conflict, Invalid, NotFound, TooLarge, UnsupportedMediaType
 from .queries import paginate
 from .store.documents import Document
 from .store.dossiers import Dossier
@@ -34,11 +34,6 @@ MAGIC = ((b"%PDF-", "application/pdf"), (b"\xff\xd8\xff", "image/jpeg"),
 HEAD_BYTES = max(len(magic) for magic, _ in MAGIC)
 CHUNK_BYTES = 64 * 1024
 MAX_FILENAME = 255
-
-
-class UnsupportedType(DomainError):
-    title = "Unsupported media type"
-    status = 415
 
 
 @dataclass
@@ -160,8 +155,8 @@ def sniff(head: bytes, allowed_types) -> str:
     found = next((kind for magic, kind in MAGIC if head.startswith(magic)), None)
     if found is None or found not in allowed_types:
         accepted = ", ".join(sorted(allowed_types))
-        raise UnsupportedType(f"The file is not one of the accepted types ({accepted}).",
-                              [{"field": "file", "message": "unsupported file type"}])
+        raise UnsupportedMediaType(f"The file is not one of the accepted types ({accepted}).",
+                                   [{"field": "file", "message": "unsupported file type"}])
     return found
 
 

@@ -13,7 +13,6 @@ commit together.
 from contextvars import ContextVar
 
 from . import events, status, workflow
-from .calendar import VN
 from .notifications import notify, users_for
 from .store.dossiers import Dossier
 from .store.people import Unit
@@ -86,9 +85,8 @@ def _reminder(ctx, timer, dossier):
     task = _open_task(dossier, timer)
     if task is None or task.assignee is None:
         return
-    notify(ctx, [task.assignee], "task.due_soon", f"'{task.name}' of {dossier.code} is due "
-           f"at {_local(task.due_at)}.", dossier=dossier, task_id=task.id, timer_id=timer.id,
-           email=True)
+    notify(ctx, [task.assignee], "task.due_soon", params=_about(dossier, task),
+           dossier=dossier, task_id=task.id, timer_id=timer.id, email=True)
     events.record(ctx, "task.reminded", dossier=dossier, task_id=task.id,
                   element_id=task.element_id, detail={"assignee": task.assignee.username})
 
@@ -97,24 +95,21 @@ def _step_due(ctx, timer, dossier):
     task = _open_task(dossier, timer)
     if task is not None:
         task.overdue_at = ctx.now()
-        _tell_up_the_tree(ctx, timer, dossier, task, "leader", "task.overdue", "task.overdue",
-                          f"'{task.name}' of {dossier.code} is overdue "
-                          f"(due {_local(task.due_at)}).")
+        _tell_up_the_tree(ctx, timer, dossier, task, "leader", "task.overdue", "task.overdue")
 
 
 def _escalation(ctx, timer, dossier):
     task = _open_task(dossier, timer)
     if task is not None:
         _tell_up_the_tree(ctx, timer, dossier, task, "supervisor", "task.escalated",
-                          "dossier.escalated", f"'{task.name}' of {dossier.code} is still "
-                          f"open, due {_local(task.due_at)}.")
+                          "dossier.escalated")
 
 
-def _tell_up_the_tree(ctx, timer, dossier, task, role, notification, event, message):
+def _tell_up_the_tree(ctx, timer, dossier, task, role, notification, event):
     """Notify the nearest holders of `role` above the task's groups, and log it."""
     people = _up_the_tree(ctx.session, task.candidate_groups or _agency(dossier), role)
-    sent = notify(ctx, people, notification, message, dossier=dossier, task_id=task.id,
-                  timer_id=timer.id, email=True)
+    sent = notify(ctx, people, notification, params=_about(dossier, task), dossier=dossier,
+                  task_id=task.id, timer_id=timer.id, email=True)
     events.record(ctx, event, dossier=dossier, task_id=task.id, element_id=task.element_id,
                   detail={"notified": _names(n.user for n in sent)})
 
@@ -129,8 +124,8 @@ def _dossier_due(ctx, timer, dossier):
     dossier.overdue_at = ctx.now()
     people = (_up_the_tree(ctx.session, _agency(dossier), "leader")
               + _up_the_tree(ctx.session, _agency(dossier), "supervisor"))
-    sent = notify(ctx, people, "dossier.overdue", f"Dossier {dossier.code} passed its due time "
-                  f"{_local(dossier.due_at)}.", dossier=dossier, timer_id=timer.id, email=True)
+    sent = notify(ctx, people, "dossier.overdue", params=_about(dossier), dossier=dossier,
+                  timer_id=timer.id, email=True)
     events.record(ctx, "dossier.overdue", dossier=dossier,
                   detail={"notified": _names(n.user for n in sent)})
 
@@ -151,8 +146,12 @@ def _names(users):
     return sorted(user.username for user in users)
 
 
-def _local(instant):
-    return instant.astimezone(VN).strftime("%H:%M %d/%m/%Y") if instant else "-"
+def _about(dossier, task=None) -> dict:
+    """A notification's parameters: names and codes, the due instant as ISO text
+    (`api.labels.MESSAGES` words them in the reader's language)."""
+    due = (task or dossier).due_at
+    about = {"dossier": dossier.code, "due_at": due.isoformat() if due else None}
+    return about if task is None else {**about, "task": task.name}
 
 
 HANDLERS = {"bpmn": _bpmn, "reminder": _reminder, "step_due": _step_due,

@@ -1,7 +1,11 @@
 """Notifying users, and reading and marking their notifications.
 
 `notify` runs inside another service's unit of work (the escalation rungs and
-the like): it only adds and flushes. The e-mail a notification asks for is
+the like): it only adds and flushes. A notification says the catalogue's message
+for its type with its `params` (names, codes, ISO instants), written in the
+reader's language when read (`api.presentation`), or else free text. `text_of`
+gives what it says outside a request (e-mail), through the renderer the web
+layer installs (`use_renderer`). The e-mail a notification asks for is
 sent later, after that transaction committed, by `engine.mail`. Reading and
 marking concern the current user's own notifications only.
 """
@@ -14,8 +18,8 @@ from .store.people import Unit, User, UserRole
 from .uow import unit_of_work
 
 
-def notify(ctx, users, type_, message, *, dossier=None, task_id=None, timer_id=None,
-           email=False) -> list[Notification]:
+def notify(ctx, users, type_, message="", *, params=None, dossier=None, task_id=None,
+           timer_id=None, email=False) -> list[Notification]:
     """One notification per distinct active user, returning the new ones.
 
     A user who already has one of this type for the same dossier, task and
@@ -26,12 +30,33 @@ def notify(ctx, users, type_, message, *, dossier=None, task_id=None, timer_id=N
     already = _already_notified(ctx.session, targets, type_, dossier, task_id, timer_id)
     now = ctx.now()
     created = [Notification(user=user, type=type_, at=now, dossier=dossier, task_id=task_id,
-                            timer_id=timer_id, message=message, email_attempts=0,
+                            timer_id=timer_id, message=message, params=params,
+                            email_attempts=0,
                             email_to=user.email if email and user.email else None)
                for user_id, user in targets.items() if user_id not in already]
     ctx.session.add_all(created)
     ctx.session.flush()
     return created
+
+
+_renderer = None  # (type, params) -> text, installed by the web layer at start-up
+
+
+def use_renderer(render) -> None:
+    """Install how a notification's message and parameters become text outside a request."""
+    global _renderer
+    _renderer = render
+
+
+def text_of(notification) -> str:
+    """What a notification says, for e-mail: its free text, or its message written
+    by the installed renderer (without one, its type and parameters)."""
+    params = notification.params
+    if params is None:
+        return notification.message
+    if _renderer is None:
+        return f"{notification.type}: " + ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+    return _renderer(notification.type, params)
 
 
 def _already_notified(session, user_ids, type_, dossier, task_id, timer_id) -> set[int]:

@@ -9,28 +9,34 @@ time), then fires each in its own transaction that re-checks the lease, so
 each timer fires once; a BPMN timer's diagram code runs before that
 transaction, with no lock held. A crashed scheduler's rows are taken over
 when its lease expires; a failing firing is retried with backoff and keeps
-its error. Its cost grows with the due rows only.
+its error. Its cost grows with the due rows only. Lease, batch and the SMTP
+server are `ctx.settings`. Each claim, lease takeover, failure and backoff is
+logged with the timer's job id (`timer:<id>`) and its dossier's code.
 """
 import time
 from datetime import timedelta
 
 from sqlalchemy import func, or_, select, update
 
-from . import firing, mail, workflow
+from . import firing, logs, mail, workflow
 from .errors import Conflict
+from .store.dossiers import Dossier
 from .store.system import Heartbeat
 from .store.timers import Timer
 from .uow import unit_of_work
 
 MAX_ATTEMPTS = 8
 BEAT_SECONDS = 5  # during a long sweep the heartbeat is written again this often
+log = logs.get("scheduler")
 
 
-def run_once(ctx, name="scheduler", lease_seconds=60, batch=100, smtp=None,
-             on_claim=None) -> int:
+def run_once(ctx, name="scheduler") -> int:
+    """One tick: beat, fire the due timers, send pending e-mail; how many fired."""
     beat = _heartbeat(ctx, name)
-    fired = fire_due(ctx, name, lease_seconds, batch, on_claim, on_fired=beat)
-    mail.deliver_pending(ctx, smtp or {})
+    fired = fire_due(ctx, name, on_fired=beat)
+    if fired:
+        log.info("timers fired", extra={"scheduler": name, "fired": fired})
+    mail.deliver_pending(ctx)
     return fired
 
 
@@ -59,14 +65,14 @@ def _heartbeat(ctx, name):
     return beat
 
 
-def fire_due(ctx, owner, lease_seconds=60, batch=100, on_claim=None, max_batches=50,
-             on_fired=None) -> int:
-    """Claim due timers `batch` at a time and fire them until none are due (or
-    `max_batches` were taken); returns how many fired. `on_claim(ids)` is told
-    what was claimed before any fires (for logs), `on_fired()` after each."""
-    fired = 0
+def fire_due(ctx, owner, on_claim=None, max_batches=50, on_fired=None) -> int:
+    """Claim due timers `ctx.settings.timer_batch` at a time (each for
+    `timer_lease_seconds`) and fire them until none are due (or `max_batches`
+    were taken); returns how many fired. `on_claim(ids)` is told what was
+    claimed before any fires, `on_fired()` after each."""
+    fired, batch = 0, ctx.settings.timer_batch
     for _ in range(max_batches):
-        ids = claim(ctx, owner, lease_seconds, batch)
+        ids = claim(ctx, owner, ctx.settings.timer_lease_seconds, batch)
         if not ids:
             break
         if on_claim is not None:
@@ -83,37 +89,56 @@ def fire_due(ctx, owner, lease_seconds=60, batch=100, on_claim=None, max_batches
 def claim(ctx, owner, lease_seconds, batch) -> list[int]:
     now = ctx.now()
     with unit_of_work(ctx) as session:
-        due = (select(Timer.id)
+        due = (select(Timer.id, Timer.lock_owner, Dossier.code).join(Dossier)
                .where(Timer.fired_at.is_(None), Timer.cancelled_at.is_(None), Timer.due_at < now,
                       Timer.attempts < MAX_ATTEMPTS,
                       or_(Timer.lock_expires_at.is_(None), Timer.lock_expires_at < now))
-               .order_by(Timer.due_at).limit(batch).with_for_update(skip_locked=True))
-        ids = list(session.scalars(due))
+               .order_by(Timer.due_at).limit(batch))
+        rows = session.execute(due.with_for_update(skip_locked=True, of=Timer)).all()
+        ids = [row.id for row in rows]
         if ids:
             session.execute(update(Timer).where(Timer.id.in_(ids)).values(
                 lock_owner=owner, lock_expires_at=now + timedelta(seconds=lease_seconds)))
+    if ids:
+        log.info("timers claimed", extra={"scheduler": owner, "claimed": len(ids)})
+    for row in rows:
+        if row.lock_owner is not None:  # its holder's lease ran out: it died or stalled
+            with logs.bound(job_id=f"timer:{row.id}", dossier=row.code):
+                log.warning("timer lease taken over", extra={
+                    "scheduler": owner, "previous_owner": row.lock_owner})
     return ids
 
 
 def fire_one(ctx, owner, timer_id) -> bool:
     """Fire one claimed timer, unless its lease passed to someone else. A BPMN
     timer's diagram code runs before its unit of work (`firing.fire_bpmn`)."""
-    try:
-        ctx.session.rollback()
-        kind, dossier_id = ctx.session.execute(
-            select(Timer.kind, Timer.dossier_id).where(Timer.id == timer_id)).one()
-        if kind == "bpmn":
-            return firing.fire_bpmn(ctx, timer_id, owner,
-                                    lambda session: _win(ctx, session, owner, timer_id))
-        with unit_of_work(ctx) as session:
-            dossier = workflow.lock(session, dossier_id)  # dossier first, as commands do
-            if not _win(ctx, session, owner, timer_id):
-                return False
-            firing.fire(ctx, session.get(Timer, timer_id, populate_existing=True), dossier)
-        return True
-    except Exception as exc:  # noqa: BLE001 - recorded on the row and retried later
-        _record_failure(ctx, owner, timer_id, exc)
-        return False
+    ctx.session.rollback()
+    kind, dossier_id, code = ctx.session.execute(
+        select(Timer.kind, Timer.dossier_id, Dossier.code).join(Dossier)
+        .where(Timer.id == timer_id)).one()
+    with logs.bound(job_id=f"timer:{timer_id}", dossier=code):
+        try:
+            fired = _fire(ctx, owner, timer_id, kind, dossier_id)
+        except Exception as exc:  # noqa: BLE001 - recorded on the row and retried later
+            _record_failure(ctx, owner, timer_id, exc)
+            return False
+        if fired:
+            log.debug("timer fired", extra={"scheduler": owner, "kind": kind})
+        else:
+            log.info("timer lease lost", extra={"scheduler": owner, "kind": kind})
+        return fired
+
+
+def _fire(ctx, owner, timer_id, kind, dossier_id) -> bool:
+    if kind == "bpmn":
+        return firing.fire_bpmn(ctx, timer_id, owner,
+                                lambda session: _win(ctx, session, owner, timer_id))
+    with unit_of_work(ctx) as session:
+        dossier = workflow.lock(session, dossier_id)  # dossier first, as commands do
+        if not _win(ctx, session, owner, timer_id):
+            return False
+        firing.fire(ctx, session.get(Timer, timer_id, populate_existing=True), dossier)
+    return True
 
 
 def _win(ctx, session, owner, timer_id) -> bool:
@@ -136,9 +161,19 @@ def _record_failure(ctx, owner, timer_id, exc):
         timer.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         timer.lock_owner = None
         # the lease field doubles as "not before": 2, 4, 8 ... seconds, at most an hour
-        timer.lock_expires_at = ctx.now() + timedelta(seconds=min(2 ** timer.attempts, 3600))
+        backoff = min(2 ** timer.attempts, 3600)
+        timer.lock_expires_at = ctx.now() + timedelta(seconds=backoff)
         if timer.attempts >= MAX_ATTEMPTS:
             firing.give_up(ctx, timer, dossier)
+        attempts, kind = timer.attempts, timer.kind
+    details = {"scheduler": owner, "kind": kind, "error": logs.describe(exc),
+               "attempt": attempts, "max_attempts": MAX_ATTEMPTS}
+    if attempts >= MAX_ATTEMPTS:
+        log.error("timer failed: the dossier shows an incident", extra=details)
+    else:
+        log.warning("timer failed: retried after a backoff",
+                    extra={**details, "retry_in_seconds": backoff})
+    log.debug("timer failure", exc_info=exc)
 
 
 def heartbeat_age(session, now) -> float | None:

@@ -9,18 +9,30 @@ its own policy in `procedure.details` (`supplement_window`, `late_supplement`,
 `extension_limit`); `policy_for` merges it over the settings. Values are
 checked when they are made, so a bad one stops the start (or the procedure's
 creation) with a message naming it.
+
+The platform's own knobs are here too, so services read everything from
+`ctx.settings`: the scheduler's tick, lease and batch, the SMTP server of the
+e-mail outbox, the log format and level. Secrets (the SMTP password) are left
+out of `repr`, so a logged or printed Settings never shows them.
 """
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import time
 
 from .calendar import DEFAULT_SESSIONS
 
 AMOUNT = re.compile(r"^\d+(\.\d+)?[dh]$")
 LATE_SUPPLEMENT = ("refuse", "flag")
+LOG_FORMATS = ("text", "json")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 POSITIVE_COUNTS = ("login_failures_per_user", "login_failures_per_address",
                    "login_window_seconds", "public_lookups_per_address",
-                   "public_window_seconds", "heartbeat_max_age_seconds")
+                   "public_window_seconds", "heartbeat_max_age_seconds",
+                   "timer_lease_seconds", "timer_batch")
+HOST = re.compile(r"^[A-Za-z0-9._:\[\]-]{1,253}$")
+ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+HASH_METHOD = re.compile(r"^(scrypt(:\d+:\d+:\d+)?|pbkdf2:sha256(:\d+)?)$")
 PROCEDURE_KEYS = ("supplement_window", "late_supplement", "extension_notice",
                   "extension_limit")
 
@@ -59,6 +71,22 @@ class Settings:
     script_memory_mb: int = 512  # address space of a script worker process
     script_output_bytes: int = 262_144  # JSON a script may store at once (what it changed)
     max_instances: int = 200  # instances of one multi-instance activity
+    # The scheduler process (engine/scheduler.py): it looks for due timers every tick,
+    # claims up to a batch at a time and holds them for the lease before another may.
+    scheduler_tick_seconds: float = 1.0
+    timer_lease_seconds: int = 60
+    timer_batch: int = 100
+    # The e-mail outbox (engine/mail.py): e-mail is sent only when a host is set.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "motcua@localhost"
+    smtp_user: str | None = None
+    smtp_password: str | None = field(default=None, repr=False)
+    smtp_starttls: bool = False
+    # Logs (engine/logs.py): readable text in development, JSON lines in production.
+    log_format: str = "text"
+    log_level: str = "INFO"
+    password_hash_method: str = "scrypt"  # tests use a fast one; not an environment variable
 
     def __post_init__(self):
         _check_sessions(self.office_hours)
@@ -78,6 +106,7 @@ class Settings:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise SettingError(name, "must be a whole number, 1 or more")
         _check_script_bounds(self)
+        _check_platform(self)
 
     @classmethod
     def parse(cls, values: dict[str, str]) -> "Settings":
@@ -129,6 +158,46 @@ def _check_script_bounds(settings):
         raise SettingError("script_wall_seconds", "must be at least script_cpu_seconds")
 
 
+def _check_platform(settings):
+    """The scheduler's, the outbox's and the logs' settings."""
+    tick = settings.scheduler_tick_seconds
+    if not isinstance(tick, (int, float)) or isinstance(tick, bool) or not 0 < tick <= 3600:
+        raise SettingError("scheduler_tick_seconds", "must be a number of seconds above 0, "
+                                                     "at most 3600")
+    _check_choice("log_format", settings.log_format, LOG_FORMATS)
+    _check_choice("log_level", settings.log_level, LOG_LEVELS)
+    if not isinstance(settings.password_hash_method, str) or not HASH_METHOD.match(
+            settings.password_hash_method):
+        raise SettingError("password_hash_method", "must be scrypt or pbkdf2:sha256[:rounds]")
+    _check_smtp(settings)
+
+
+def _check_smtp(settings):
+    if settings.smtp_host is not None and not (
+            isinstance(settings.smtp_host, str) and HOST.match(settings.smtp_host)):
+        raise SettingError("smtp_host", "must be a host name or address")
+    port = settings.smtp_port
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        raise SettingError("smtp_port", "must be a port number, 1 to 65535")
+    if not isinstance(settings.smtp_from, str) or not ADDRESS.match(settings.smtp_from):
+        raise SettingError("smtp_from", "must be one e-mail address like motcua@example.vn")
+    if not isinstance(settings.smtp_starttls, bool):
+        raise SettingError("smtp_starttls", "must be true or false")
+    for name in ("smtp_user", "smtp_password"):
+        value = getattr(settings, name)
+        if value is not None and (not isinstance(value, str) or CONTROL.search(value)):
+            raise SettingError(name, "must be text without control characters")
+    if settings.smtp_user and not settings.smtp_password:
+        raise SettingError("smtp_password", "required when an SMTP user is set")
+    if settings.smtp_password and not settings.smtp_user:
+        raise SettingError("smtp_user", "required when an SMTP password is set")
+
+
+def _check_choice(name, value, choices):
+    if value not in choices:
+        raise SettingError(name, f"must be one of {', '.join(choices)}")
+
+
 def _check_amount(name, value):
     if not isinstance(value, str) or not AMOUNT.match(value):
         raise SettingError(name, f"{value!r} is not an amount of working time like 3d or 4h")
@@ -171,6 +240,19 @@ def _number(name, text) -> float:
         raise SettingError(name, f"{text!r} is not a number") from None
 
 
+def _optional(_name, text) -> str | None:
+    return text or None
+
+
+def _flag(name, text) -> bool:
+    value = text.lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    raise SettingError(name, f"{text!r} is not true or false (1, 0, true, false, yes, no)")
+
+
 def _integer(name, text) -> int:
     try:
         return int(text)
@@ -184,4 +266,8 @@ _PARSERS = {"office_hours": _sessions, "transfer_cutoff": _time, "remind_at": _n
 _PARSERS["escalate_after"] = _PARSERS["extension_limit"]
 _PARSERS.update({name: _integer for name in POSITIVE_COUNTS})
 _PARSERS.update({name: _integer for name, _ in SCRIPT_COUNTS})
-_PARSERS.update(script_cpu_seconds=_number, script_wall_seconds=_number)
+_PARSERS.update(script_cpu_seconds=_number, script_wall_seconds=_number,
+                scheduler_tick_seconds=_number, smtp_port=_integer, smtp_host=_optional,
+                smtp_user=_optional, smtp_password=_optional, smtp_starttls=_flag,
+                log_format=lambda name, text: text.lower(),
+                log_level=lambda name, text: text.upper())

@@ -6,20 +6,20 @@ the dossier's slips: `receipt` (receipt and appointment), `supplement`
 `handover` (step hand-over log). Every slip is read from the dossier and its
 event log, so a reprint says what was issued. A slip that does not apply to
 the dossier, like an unknown kind, is not found; so is a dossier the caller
-may not see. Instants read in Vietnam time as `HH:MM ngày dd/mm/yyyy`.
+may not see. The values are data, not text: instants (aware datetimes), the fee
+as an amount, codes for the channel and a step's outcome (`STEP_OUTCOMES`); the
+templates write them in the reader's language (`api.presentation`).
 """
-from datetime import datetime, timezone
-
 from sqlalchemy import select
 
 from .access import load_visible_dossier
-from .calendar import VN
+from .clock import parse_instant
 from .errors import NotFound
 from .people import agency_code_of
 from .store.events import Event
 from .store.people import Unit, User
 
-CHANNELS = {"direct": "Trực tiếp", "online": "Trực tuyến", "post": "Bưu chính"}
+STEP_OUTCOMES = ("open", "on_time", "late", "cancelled")
 
 
 def slip(ctx, code: str, kind: str) -> tuple[str, dict]:
@@ -37,29 +37,9 @@ def slip(ctx, code: str, kind: str) -> tuple[str, dict]:
     return f"slips/{kind}.html", {**_common(ctx, dossier), **_named(values, names)}
 
 
-def instant(value) -> str | None:
-    """`HH:MM ngày dd/mm/yyyy` in Vietnam time, from a datetime or ISO text."""
-    value = _aware(value)
-    return None if value is None else value.astimezone(VN).strftime("%H:%M ngày %d/%m/%Y")
-
-
-def _dated(value: datetime) -> str:
-    """The slip's date line: `ngày dd tháng mm năm yyyy` in Vietnam time."""
-    local = value.astimezone(VN)
-    return f"ngày {local:%d} tháng {local:%m} năm {local:%Y}"
-
-
-def _aware(value) -> datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-
-
 def _common(ctx, dossier) -> dict:
     agency = _agency(dossier.receiving_unit)
-    now = ctx.now().astimezone(VN)
+    now = ctx.now()
     applicant = dossier.applicant or {}
     return {
         "code": dossier.code,
@@ -70,10 +50,10 @@ def _common(ctx, dossier) -> dict:
                            "name": dossier.receiving_unit.name},
         "agency": agency.name,
         "superior": agency.parent.name if agency.parent is not None else None,
-        "received_at": instant(dossier.received_at),
-        "due_at": instant(dossier.due_at),
-        "dated": _dated(now),
-        "printed_at": instant(now),
+        "received_at": dossier.received_at,
+        "due_at": dossier.due_at,
+        "dated": now,
+        "printed_at": now,
     }
 
 
@@ -91,7 +71,7 @@ def _latest(log, type_) -> Event | None:
 
 def _issued(event) -> dict:
     """When and by whom a slip's event happened (the officer's name filled in later)."""
-    return {"at": instant(event.at), "dated": _dated(event.at), "officer": event.actor}
+    return {"at": event.at, "dated": event.at, "officer": event.actor}
 
 
 def _receipt(session, dossier, log):
@@ -100,16 +80,10 @@ def _receipt(session, dossier, log):
         return None
     details = dossier.procedure.details or {}
     return {**_issued(event),
-            "channel": CHANNELS.get(event.detail.get("channel"), event.detail.get("channel")),
+            "channel": event.detail.get("channel"),
             "documents": list(details.get("documents") or []),
-            "fee": _money(details.get("fee")),
-            "appointment": instant(event.detail.get("due_at") or dossier.due_at)}
-
-
-def _money(amount) -> str:
-    if not amount:
-        return "Không thu phí, lệ phí"
-    return f"{int(amount):,} đồng".replace(",", ".")
+            "fee": int(details.get("fee") or 0),  # VND; 0: no fee or charge
+            "appointment": parse_instant(event.detail.get("due_at")) or dossier.due_at}
 
 
 def _supplement(session, dossier, log):
@@ -132,8 +106,8 @@ def _apology(session, dossier, log):
     if event is None:
         return None
     return {**_issued(event), "reason": event.detail.get("reason"),
-            "old_due": instant(_due_before(log, event)),
-            "new_due": instant(event.detail.get("new_due_at"))}
+            "old_due": parse_instant(_due_before(log, event)),
+            "new_due": parse_instant(event.detail.get("new_due_at"))}
 
 
 def _due_before(log, extension):
@@ -161,26 +135,23 @@ def _handover(session, dossier, log):
     units = _unit_names(session, {g for row in rows.values() for g in row["groups"]})
     for row in rows.values():
         row["groups"] = [units.get(group, group) for group in row["groups"]]
-        del row["due"]
     return {"steps": list(rows.values())}
 
 
 def _step(event, names) -> dict:
-    due = event.detail.get("due_at")
     return {"name": names.get(event.task_id, event.element_id), "element_id": event.element_id,
             "groups": list(event.detail.get("candidate_groups") or []),
-            "opened_at": instant(event.at), "due_at": instant(due),
-            "due": _aware(due),
-            "completed_at": None, "officer": None, "outcome": "Đang xử lý"}
+            "opened_at": event.at, "due_at": parse_instant(event.detail.get("due_at")),
+            "completed_at": None, "officer": None, "outcome": "open"}
 
 
 def _progress(row, event) -> None:
     if event.type == "task.completed":
-        late = row["due"] is not None and event.at > row["due"]
-        row.update(completed_at=instant(event.at), officer=event.actor,
-                   outcome="Quá hạn" if late else "Đúng hạn")
+        late = row["due_at"] is not None and event.at > row["due_at"]
+        row.update(completed_at=event.at, officer=event.actor,
+                   outcome="late" if late else "on_time")
     elif event.type == "task.cancelled":
-        row.update(completed_at=instant(event.at), outcome="Đã hủy")
+        row.update(completed_at=event.at, outcome="cancelled")
 
 
 def _unit_names(session, codes) -> dict:

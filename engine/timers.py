@@ -5,10 +5,9 @@ projected from the instance at every state write; the ladder and dossier
 timers are scheduled when a task opens or a dossier is received, and
 cancelled when what they watch is over.
 """
-from datetime import datetime
-
 from sqlalchemy import select
 
+from .clock import parse_instant
 from .store.timers import Timer
 
 
@@ -48,7 +47,7 @@ def project_bpmn(session, dossier, views, now) -> None:
     for view in views:
         if view.due_at is None:
             continue
-        due = datetime.fromisoformat(view.due_at)
+        due = parse_instant(view.due_at)
         row = rows.pop(view.task_id, None)
         if row is None:
             schedule(session, dossier, "bpmn", due, task_id=view.task_id,

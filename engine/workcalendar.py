@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays as holiday_data
+from cachetools import LRUCache, cached
 from sqlalchemy import select
 
 from . import events
@@ -29,8 +30,7 @@ HOLIDAY_LANGUAGE = "vi"  # explicit: otherwise the package guesses from the proc
 DAY_OFF_NAME = "Ngày nghỉ"
 MAKE_UP_REASON = "Ngày làm việc bù"
 
-_cache: dict = {}
-_cache_lock = threading.Lock()
+_cache = LRUCache(maxsize=CACHE_SIZE)  # one calendar per (sessions, overrides)
 
 
 def calendar_for(session, sessions=DEFAULT_SESSIONS) -> WorkCalendar:
@@ -40,17 +40,9 @@ def calendar_for(session, sessions=DEFAULT_SESSIONS) -> WorkCalendar:
     return _cached(tuple(sessions), pairs)
 
 
+@cached(_cache, lock=threading.Lock())
 def _cached(sessions: tuple, pairs: frozenset) -> WorkCalendar:
-    key = (sessions, pairs)
-    with _cache_lock:
-        found = _cache.get(key)
-    if found is not None:
-        return found
-    built = build_calendar(sorted(pairs), sessions)
-    with _cache_lock:
-        while len(_cache) >= CACHE_SIZE:
-            del _cache[next(iter(_cache))]  # the oldest entry
-        return _cache.setdefault(key, built)
+    return build_calendar(sorted(pairs), sessions)
 
 
 def calendar_year(ctx, year: int | None = None) -> dict:

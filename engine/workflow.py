@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from . import bpmn, dossier_clock, events, projection, status, step_times, supplements
+from . import bpmn, dossier_clock, events, logs, projection, status, step_times, supplements
 from .calendar import add_calendar_days, add_working_days, add_working_time
 from .errors import Conflict
 from .store.dossiers import Dossier
@@ -69,8 +69,10 @@ def lock(session, dossier_id) -> Dossier:
     in one order instead of deadlocking (PostgreSQL; SQLite already has a
     single writer). The row is re-read as of the lock.
     """
-    return session.scalars(select(Dossier).where(Dossier.id == dossier_id).with_for_update()
-                           .execution_options(populate_existing=True)).one()
+    dossier = session.scalars(select(Dossier).where(Dossier.id == dossier_id).with_for_update()
+                              .execution_options(populate_existing=True)).one()
+    logs.note_dossier(dossier.code)  # the lines this command logs name its dossier
+    return dossier
 
 
 @dataclass

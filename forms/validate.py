@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from engine.errors import field_errors
+
 VALUE_TYPES = {"radio", "select"}
 LIST_TYPES = {"checklist", "taglist"}
 PHONE = r"^(\+84|0)\d{9,10}$"
@@ -166,12 +168,4 @@ def validate_data(definition: dict, data: dict) -> dict:
     try:
         return schema_for(definition).load(data)
     except ValidationError as exc:
-        raise FormDataInvalid(list(_errors(exc.messages))) from None
-
-
-def _errors(messages, prefix=""):
-    for key, value in messages.items():
-        if isinstance(value, dict):
-            yield from _errors(value, f"{prefix}{key}.")
-        else:
-            yield {"field": f"{prefix}{key}", "message": "; ".join(map(str, value))}
+        raise FormDataInvalid(field_errors(exc.messages)) from None

@@ -18,8 +18,10 @@ from api.config import TestConfig
 from api.setup import prepare
 from engine.catalogue import load_people, load_procedure_folder
 from engine.clock import FrozenClock
-from engine.context import Actor, Ctx
+from engine.context import SYSTEM_ADMIN, Ctx
 from engine.store import db as _db
+
+from .openapi_responses import Recorder
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
@@ -28,7 +30,6 @@ PASSWORDS = {user["username"]: user["password"] for user in DEMO["users"]}
 PASSWORDS["admin"] = "admin-test-password"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START = datetime(2026, 4, 24, 9, 0, tzinfo=VN)  # a Friday morning
-SYSTEM_ADMIN = Actor(username="system", roles=frozenset({"admin"}))
 
 
 def pytest_addoption(parser):
@@ -84,11 +85,17 @@ def config(migrated, database_url, clock, tmp_path):
 def app(config):
     app = create_app(config)
     prepare(app)  # migrated already (AUTO_MIGRATE off): creates the configured admin
+    answers = Recorder(app)  # each answer must be as the OpenAPI document says
     yield app
+    answers.stop()
+    mismatches = answers.mismatches()
     with app.app_context():
         _db.session.remove()
         _empty_tables()
         _db.engine.dispose()
+    if mismatches:
+        pytest.fail("answers that contradict the OpenAPI document:\n" + "\n".join(mismatches),
+                    pytrace=False)
 
 
 def _empty_tables():

@@ -3,6 +3,7 @@ with the repository's gunicorn.conf.py), scheduler processes, and a small HTTP
 client. Waiting is done by reading what the processes print, never by sleeping."""
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -13,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+FIRED = re.compile(r"timers fired .*\bfired=(\d+)")  # the scheduler's log line (text format)
 
 
 def platform_env(database_url, data_dir, secret_key="process-tests", **settings):
@@ -144,8 +146,8 @@ class Gunicorn(Server):
 
 
 class Scheduler:
-    """`flask scheduler run`; its printed lines ("claimed N", "fired N") are
-    collected so a test can wait for what it needs."""
+    """`flask scheduler run`; its log lines ("scheduler running", "timers claimed",
+    "timers fired ... fired=N") are collected so a test can wait for what it needs."""
 
     def __init__(self, env, name, changed=None):
         self.name, self.fired, self.lines = name, 0, []
@@ -159,8 +161,9 @@ class Scheduler:
         for line in self.process.stdout:
             with self.changed:
                 self.lines.append(line.strip())
-                if line.startswith("fired "):
-                    self.fired += int(line.split()[1])
+                fired = FIRED.search(line)
+                if fired:
+                    self.fired += int(fired.group(1))
                 self.changed.notify_all()
         with self.changed:
             self.lines.append("<exit>")

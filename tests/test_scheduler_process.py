@@ -10,7 +10,8 @@ def test_scheduler_process_reports_its_heartbeat(app, client, database_url, tmp_
     assert client.get("/healthz").get_json()["scheduler_heartbeat_age_seconds"] is None
     scheduler = Scheduler(platform_env(database_url, tmp_path), "s-test")
     try:
-        assert scheduler.wait_for(lambda s: "scheduler s-test running" in s.lines)
+        assert scheduler.wait_for(lambda s: any(
+            "scheduler running" in line and "scheduler=s-test" in line for line in s.lines))
         assert client.get("/healthz").get_json()["scheduler_heartbeat_age_seconds"] is not None
     finally:
         scheduler.kill()

@@ -107,7 +107,7 @@ def test_killed_scheduler_timers_fire_after_its_lease(live_env, db, admin_ctx, l
     total = _due_dossiers(admin_ctx, login_as, 100)
     env = {**live_env, "MOTCUA_TIMER_BATCH": "100", "MOTCUA_TIMER_LEASE_SECONDS": "3"}
     doomed = Scheduler(env, "doomed")
-    doomed.wait_for(lambda s: any(line.startswith("claimed") for line in s.lines))
+    doomed.wait_for(lambda s: any("timers claimed" in line for line in s.lines))
     doomed.kill()  # mid-sweep: it claimed 100 and has fired only some
     db.rollback()
     orphans = {t.id: t.lock_expires_at for t in db.scalars(select(Timer).where(

@@ -8,6 +8,7 @@ as Problems, never as a traceback.
 """
 from __future__ import annotations
 
+import functools
 import re
 import threading
 
@@ -22,17 +23,14 @@ from .views import Problem
 from .xml import BPMN_NS
 
 FILENAME = "diagram.bpmn"
-_validator = None
 # An XMLSchema keeps one error log; concurrent deploys must not share it.
 _validator_lock = threading.Lock()
 _CLARK = re.compile(r"\{([^}]*)\}")
 
 
+@functools.cache  # built once per process, when the first diagram is checked
 def _get_validator() -> BpmnValidator:
-    global _validator
-    if _validator is None:
-        _validator = BpmnValidator()
-    return _validator
+    return BpmnValidator()
 
 
 def xsd_problems(root) -> list[Problem]:

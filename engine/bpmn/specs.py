@@ -2,14 +2,15 @@
 
 Parsing a spec's JSON costs more than loading a dossier's state, and every
 dossier of a version shares the same spec.  `load_spec` therefore restores
-a version's spec once and keeps it in a small, thread-safe LRU cache keyed by
-the version checksum.  `SpecHandle` is opaque to callers: only this package
-looks inside.
+a version's spec once and keeps it in a small, thread-safe LRU cache
+(cachetools) keyed by the version checksum.  `SpecHandle` is opaque to
+callers: only this package looks inside.
 """
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
+
+from cachetools import LRUCache, cached
 
 from . import serializer
 
@@ -32,45 +33,22 @@ class SpecHandle:
         return f"SpecHandle({self.key!r})"
 
 
-class _SpecCache:
-    def __init__(self, size: int):
-        self._size = size
-        self._items: OrderedDict[str, SpecHandle] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> SpecHandle | None:
-        with self._lock:
-            handle = self._items.get(key)
-            if handle is not None:
-                self._items.move_to_end(key)
-            return handle
-
-    def put(self, handle: SpecHandle) -> SpecHandle:
-        with self._lock:
-            # Another thread may have won the race; keep its handle.
-            handle = self._items.setdefault(handle.key, handle)
-            self._items.move_to_end(handle.key)
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-            return handle
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_CACHE = _SpecCache(CACHE_SIZE)
+_CACHE = LRUCache(maxsize=CACHE_SIZE)
 
 
 def load_spec(key: str, spec_json: str) -> SpecHandle:
     """The handle for `key`, restoring `spec_json` only on a cache miss."""
-    handle = _CACHE.get(key)
-    if handle is not None:
-        return handle
+    return _load(key, spec_json)
+
+
+# Keyed by the checksum alone: a hit never reads the JSON. The lock is not held
+# while a spec is restored; when two threads race, the first handle stored wins.
+@cached(_CACHE, key=lambda key, spec_json: key, lock=threading.Lock())
+def _load(key: str, spec_json: str) -> SpecHandle:
     spec, subprocess_specs = serializer.spec_from_json(spec_json)
-    return _CACHE.put(SpecHandle(key, spec, subprocess_specs, spec_json))
+    return SpecHandle(key, spec, subprocess_specs, spec_json)
 
 
 def clear_spec_cache() -> None:
     """Forget every cached spec (tests; a version being deleted)."""
-    _CACHE.clear()
+    _load.cache_clear()

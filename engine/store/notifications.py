@@ -2,7 +2,7 @@
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import UTCDateTime, db
+from .base import Json, UTCDateTime, db
 
 
 class Notification(db.Model):
@@ -15,7 +15,8 @@ class Notification(db.Model):
     dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
     task_id: Mapped[str | None] = mapped_column(String(36))
     timer_id: Mapped[int | None] = mapped_column(Integer)  # the rung that sent it
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(Text)  # free text; "" when `params` say it
+    params: Mapped[dict | None] = mapped_column(Json)  # the message of `type`: its parameters
     read_at = mapped_column(UTCDateTime)
     email_to: Mapped[str | None] = mapped_column(String(255))  # None: no e-mail wanted
     emailed_at = mapped_column(UTCDateTime)

@@ -14,6 +14,7 @@ from engine.context import Ctx
 from engine.errors import NotFound
 from engine.notifications import mark_read, notify, users_for
 from engine.people import actor_for, get_user
+from engine.settings import Settings
 from engine.store.notifications import Notification
 from engine.uow import unit_of_work
 
@@ -36,6 +37,11 @@ def _update_user(ctx, username, **values):
 def _ctx(admin_ctx, username):
     user = get_user(admin_ctx.session, username)
     return Ctx(admin_ctx.session, admin_ctx.clock, actor_for(admin_ctx.session, user.id))
+
+
+def _with(ctx, settings):
+    """`ctx` with these settings (the SMTP server)."""
+    return Ctx(ctx.session, ctx.clock, ctx.actor, settings=settings)
 
 
 def _rows(db):
@@ -133,7 +139,8 @@ def inbox():
     handler = Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
-    handler.smtp = {"host": "127.0.0.1", "port": controller.port, "sender": "motcua@tinh.vn"}
+    handler.settings = Settings(smtp_host="127.0.0.1", smtp_port=controller.port,
+                                smtp_from="motcua@tinh.vn")
     yield handler
     controller.stop()
 
@@ -150,15 +157,15 @@ def test_pending_mail_is_sent_once_oldest_first(household, admin_ctx, db, clock,
     _notify(admin_ctx, ["leader", "officer"], dossier=dossier, email=True)
     clock.advance(timedelta(minutes=5))
     _notify(admin_ctx, ["supervisor"], type_="task.escalated", email=True)
-    assert mail.deliver_pending(admin_ctx, inbox.smtp, limit=1) == 1
+    assert mail.deliver_pending(_with(admin_ctx, inbox.settings), limit=1) == 1
     recipients, message = inbox.received[0]
     assert recipients == ["lanh.dao@example.vn"]
     assert message["Subject"] == f"[motcua] task.overdue: {dossier.code}"
     assert message["From"] == "motcua@tinh.vn"
     assert message.get_content_charset() == "utf-8" and message.get_content().strip() == BODY
-    assert mail.deliver_pending(admin_ctx, inbox.smtp) == 1
+    assert mail.deliver_pending(_with(admin_ctx, inbox.settings)) == 1
     assert inbox.received[1][1]["Subject"].strip() == "[motcua] task.escalated"
-    assert mail.deliver_pending(admin_ctx, inbox.smtp) == 0 and len(inbox.received) == 2
+    assert mail.deliver_pending(_with(admin_ctx, inbox.settings)) == 0 and len(inbox.received) == 2
     assert [row.emailed_at for row in _rows(db) if row.email_to] == [clock.now()] * 2
 
 
@@ -166,7 +173,7 @@ def test_a_refused_recipient_does_not_stop_the_batch(demo, admin_ctx, db, inbox)
     _update_user(admin_ctx, "leader", email="refused@example.vn")
     _update_user(admin_ctx, "supervisor", email="giam.sat@example.vn")
     _notify(admin_ctx, ["leader", "supervisor"], email=True)
-    assert mail.deliver_pending(admin_ctx, inbox.smtp) == 1
+    assert mail.deliver_pending(_with(admin_ctx, inbox.settings)) == 1
     refused, delivered = _rows(db)
     assert refused.emailed_at is None and refused.email_attempts == 1
     assert "SMTPRecipientsRefused" in refused.email_error
@@ -176,24 +183,24 @@ def test_a_refused_recipient_does_not_stop_the_batch(demo, admin_ctx, db, inbox)
 def test_an_unreachable_server_counts_attempts_up_to_the_limit(demo, admin_ctx, db):
     _update_user(admin_ctx, "leader", email="lanh.dao@example.vn")
     _notify(admin_ctx, ["leader"], email=True)
-    closed = {"host": "127.0.0.1", "port": _free_port(), "sender": "motcua@tinh.vn"}
-    assert mail.deliver_pending(admin_ctx, closed) == 0
+    closed = Settings(smtp_host="127.0.0.1", smtp_port=_free_port(), smtp_from="motcua@tinh.vn")
+    assert mail.deliver_pending(_with(admin_ctx, closed)) == 0
     [row] = _rows(db)
     assert (row.email_attempts, row.emailed_at) == (1, None)
     assert row.email_error.startswith("ConnectionRefusedError")
-    mail.deliver_pending(admin_ctx, closed)  # too soon: it waits before trying again
+    mail.deliver_pending(_with(admin_ctx, closed))  # too soon: it waits before trying again
     assert _rows(db)[0].email_attempts == 1
     for _ in range(mail.MAX_ATTEMPTS + 1):
         admin_ctx.clock.advance(mail.RETRY_AFTER)
-        mail.deliver_pending(admin_ctx, closed)
+        mail.deliver_pending(_with(admin_ctx, closed))
     assert _rows(db)[0].email_attempts == mail.MAX_ATTEMPTS
 
 
 def test_without_a_host_mail_is_off(demo, admin_ctx, db):
     _update_user(admin_ctx, "leader", email="lanh.dao@example.vn")
     _notify(admin_ctx, ["leader"], email=True)
-    assert mail.deliver_pending(admin_ctx, {"host": None, "port": 25}) == 0
-    assert mail.deliver_pending(admin_ctx, {}) == 0
+    assert mail.deliver_pending(_with(admin_ctx, Settings(smtp_host=None))) == 0
+    assert mail.deliver_pending(admin_ctx) == 0
     [row] = _rows(db)
     assert (row.email_attempts, row.emailed_at, row.email_error) == (0, None, None)
 
@@ -206,9 +213,9 @@ def test_two_schedulers_send_one_mail_once(demo, admin_ctx, db, inbox):
 
     def send():
         with Session(bind=db.get_bind()) as session:
-            ctx = Ctx(session, admin_ctx.clock, admin_ctx.actor)
+            ctx = Ctx(session, admin_ctx.clock, admin_ctx.actor, settings=inbox.settings)
             barrier.wait()
-            sent.append(mail.deliver_pending(ctx, inbox.smtp))
+            sent.append(mail.deliver_pending(ctx))
 
     threads = [threading.Thread(target=send) for _ in range(2)]
     for thread in threads:

@@ -94,11 +94,12 @@ def test_the_cache_keeps_a_calendar_until_the_overrides_change(admin_ctx, db):
     assert workcalendar.calendar_for(db) is changed
 
 
-def test_the_cache_is_bounded(db, monkeypatch):
-    monkeypatch.setattr(workcalendar, "CACHE_SIZE", 2)
-    for hour in range(7, 12):  # five office-hour settings, five calendars
-        workcalendar.calendar_for(db, ((time(hour, 0), time(17, 0)),))
-    assert len(workcalendar._cache) <= 2
+def test_the_cache_is_bounded(db):
+    first = workcalendar.calendar_for(db, ((time(7, 0), time(17, 0)),))
+    for minute in range(1, workcalendar.CACHE_SIZE + 1):  # as many other office hours
+        workcalendar.calendar_for(db, ((time(7, minute), time(17, 0)),))
+    assert len(workcalendar._cache) == workcalendar.CACHE_SIZE
+    assert workcalendar.calendar_for(db, ((time(7, 0), time(17, 0)),)) is not first  # evicted
 
 
 def test_holidays_of_any_year():
