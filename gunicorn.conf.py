@@ -5,7 +5,7 @@ first administrator, secret key) in `on_starting`, before any worker forks, so
 workers only build the app and serve. Command-line options override these.
 The `MOTCUA_*` settings are read and checked when this file loads: a bad one
 stops gunicorn with one line naming it, before it starts anything. gunicorn's
-own lines are written in the platform's log format (`engine.logs`); requests
+own lines are written in the platform's log format (`engine.kernel.logs`); requests
 are logged by the application (with their request id, without the caller's
 address), so gunicorn keeps no access log of its own.
 """
@@ -16,7 +16,7 @@ import gunicorn.http.wsgi
 from gunicorn import glogging, util
 
 from api.config import ConfigError, from_env
-from engine import logs
+from engine.kernel import logs
 
 
 def _whole(name, default):

@@ -5,7 +5,7 @@ at import time, and building the app writes nothing: no data folder, database,
 migration or key file. `api.setup.prepare(app)` does those, once, before serving
 (the gunicorn master, the CLI commands that need a ready database).
 
-Logs (`engine.logs`) are set up first; each request gets an id, the sane
+Logs (`engine.kernel.logs`) are set up first; each request gets an id, the sane
 `X-Request-Id` it came with or a new one, echoed in the response and carried
 by every log line of the request with the dossier code of its path; one line
 per request says its route, status and duration (no query, no address).
@@ -17,9 +17,10 @@ from pathlib import Path
 
 from flask import Flask, g, request
 
-from engine import bpmn, logs
-from engine import people as people_service
-from engine.store import db
+from engine.kernel import logs
+from engine.dossier import workflow
+from engine.people import directory as people_service
+from engine.kernel.uow import db
 
 from . import cli, errors, guards, headers, health, json_provider, presentation
 from .config import from_env
@@ -40,7 +41,7 @@ def create_app(config=None) -> Flask:
                                            config.MAX_DOCUMENT_BYTES) * 2
     register_database(app, db)
     app.extensions["motcua.clock"] = make_clock(app, config)
-    bpmn.use_clock(app.extensions["motcua.clock"])
+    workflow.use_clock(app.extensions["motcua.clock"])
     register_secret(app)
     json_provider.register(app)
     errors.register(app)

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.clock_control import move_clock
+from engine.deadlines.acceptance_clock import move_clock
 
 from .auth import context
 from .fields import Instant

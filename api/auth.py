@@ -12,11 +12,12 @@ from datetime import timedelta
 from flask import after_this_request, current_app, g, request
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
-from engine import events, throttle
-from engine.clock import SystemClock
-from engine.context import SYSTEM, Ctx
-from engine.errors import Unauthorized
-from engine.people import actor_for
+from engine.kernel import events
+from engine.people import throttle
+from engine.kernel.clock import SystemClock
+from engine.kernel.context import SYSTEM, Ctx
+from engine.kernel.errors import Unauthorized
+from engine.people.directory import actor_for
 
 from .errors import domain_problem
 

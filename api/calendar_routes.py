@@ -3,7 +3,7 @@ user, and the administrator's days off and make-up working days."""
 from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from engine import workcalendar
+from engine.deadlines import calendar
 
 from .auth import context
 from .fields import Instant
@@ -33,7 +33,7 @@ class MakeUpDay(Schema):
 
 class YearOverride(Schema):
     date = fields.Date()
-    kind = fields.String(validate=validate.OneOf(workcalendar.KINDS))
+    kind = fields.String(validate=validate.OneOf(calendar.KINDS))
     reason = fields.String()
     created_by = fields.String()
 
@@ -49,13 +49,13 @@ class YearOut(Schema):
 
 class OverrideIn(Schema):
     day = fields.Date(required=True, data_key="date")
-    kind = fields.String(required=True, validate=validate.OneOf(workcalendar.KINDS))
+    kind = fields.String(required=True, validate=validate.OneOf(calendar.KINDS))
     reason = fields.String(load_default="", validate=validate.Length(max=500))
 
 
 class OverrideOut(Schema):
     day = fields.Date(data_key="date")
-    kind = fields.String(validate=validate.OneOf(workcalendar.KINDS))
+    kind = fields.String(validate=validate.OneOf(calendar.KINDS))
     reason = fields.String()
     created_by = fields.String()
     created_at = Instant()
@@ -76,7 +76,7 @@ def calendar_year(args):
 
     Working days, holidays, make-up working days, the administrators' overrides
     and office hours; `year` defaults to the current one."""
-    return workcalendar.calendar_year(context(), args["year"])
+    return calendar.calendar_year(context(), args["year"])
 
 
 @blp.post("/calendar/overrides")
@@ -88,7 +88,7 @@ def add_override(body):
 
     `kind`: `day_off` or `working_day`; it replaces an override of the same date,
     and wins over the holidays data."""
-    return workcalendar.add_override(context(), **body)
+    return calendar.add_override(context(), **body)
 
 
 @blp.delete("/calendar/overrides")
@@ -99,7 +99,7 @@ def remove_override(body):
     """Remove an override (administrators)
 
     The JSON body's `date` names it (`kind` and `reason` may come along)."""
-    workcalendar.remove_override(context(), body["day"])
+    calendar.remove_override(context(), body["day"])
 
 
 @blp.delete("/calendar/overrides/<date>")
@@ -110,4 +110,4 @@ def remove_override_on(args, **_path):
     """Remove the override of a date (administrators)
 
     The same as removing it by a JSON body, with the date in the path."""
-    workcalendar.remove_override(context(), args["day"])
+    calendar.remove_override(context(), args["day"])

@@ -16,9 +16,12 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from engine import audit, catalogue, events, logs, people, scheduler
-from engine.context import SYSTEM_ADMIN, Ctx
-from engine.errors import DomainError
+from engine.kernel import audit, events, logs
+from engine.catalogue import loading
+from engine.people import directory
+from engine.scheduling import scheduler
+from engine.kernel.context import SYSTEM_ADMIN, Ctx
+from engine.kernel.errors import DomainError
 
 from .setup import audit_key_file, prepare, start_lock
 
@@ -54,7 +57,7 @@ def _prepared(callback):
 @click.option("--agency-code")
 def create_unit(code, name, parent, agency_code):
     """Create a unit (organisation node)."""
-    people.create_unit(_ctx(), code, name, parent=parent, agency_code=agency_code)
+    directory.create_unit(_ctx(), code, name, parent=parent, agency_code=agency_code)
     click.echo(f"unit {code} created")
 
 
@@ -68,7 +71,7 @@ def create_unit(code, name, parent, agency_code):
 @click.option("--unit", "units", multiple=True)
 def create_user(username, password, full_name, roles, units):
     """Create a user with roles and units."""
-    people.create_user(_ctx(), username, password, full_name, list(roles), list(units))
+    directory.create_user(_ctx(), username, password, full_name, list(roles), list(units))
     click.echo(f"user {username} created")
 
 
@@ -78,7 +81,7 @@ def create_user(username, password, full_name, roles, units):
 @click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def deploy_procedure(folder):
     """Create or update the procedure in FOLDER (procedure.json, .bpmn, forms/)."""
-    click.echo(catalogue.load_procedure_folder(_ctx(), folder))
+    click.echo(loading.load_procedure_folder(_ctx(), folder))
 
 
 @click.command("load-demo")
@@ -88,10 +91,10 @@ def load_demo():
     """Create the demo units and users, and deploy every procedure in processes/."""
     ctx = _ctx()
     demo = json.loads((PROCESSES / "demo.json").read_text(encoding="utf-8"))
-    for line in catalogue.load_people(ctx, demo):
+    for line in loading.load_people(ctx, demo):
         click.echo(f"created {line}")
     for folder in sorted(p for p in PROCESSES.iterdir() if (p / "procedure.json").exists()):
-        click.echo(catalogue.load_procedure_folder(ctx, folder))
+        click.echo(loading.load_procedure_folder(ctx, folder))
 
 
 scheduler_cli = AppGroup("scheduler", help="The scheduler process.")

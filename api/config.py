@@ -17,9 +17,9 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from engine.audit import KeyringError
-from engine.audit import parse as parse_keyring
-from engine.settings import SettingError, Settings
+from engine.kernel.audit import KeyringError
+from engine.kernel.audit import parse as parse_keyring
+from engine.kernel.settings import SettingError, Settings
 
 
 class ConfigError(RuntimeError):
@@ -45,7 +45,7 @@ class Config:
     MAX_JSON_BYTES = 1_000_000
     MAX_DOCUMENT_BYTES = 10_000_000
     DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
-    # The engine's settings (engine/settings.py): legal defaults, scheduler, SMTP, logs;
+    # The engine's settings (engine/kernel/settings.py): legal defaults, scheduler, SMTP, logs;
     # MOTCUA_<FIELD> overrides each.
     SETTINGS = Settings()
     CLOCK_CONTROL = False

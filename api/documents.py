@@ -11,8 +11,8 @@ from flask import current_app, request, send_file
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
-from engine import documents
-from engine.errors import BadRequest, Invalid, UnsupportedMediaType, field_errors
+from engine.dossier import documents
+from engine.kernel.errors import BadRequest, Invalid, UnsupportedMediaType, field_errors
 
 from .auth import context, log_read
 from .fields import PageArgs, page_schema

@@ -2,9 +2,9 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from engine import dossiers
-from engine.dossiers import CHANNELS, OUTCOMES
-from engine.status import STATUSES
+from engine.dossier import intake
+from engine.dossier.intake import CHANNELS, OUTCOMES
+from engine.dossier.status import STATUSES
 
 from .auth import context, log_read, public_context, throttle_public
 from .fields import Instant, PageArgs, page_schema
@@ -88,7 +88,7 @@ def open_dossier(body):
     status 5, not received) or `refused` (with a `reason`: status 3). An `online`
     submission waits as new (status 1) until reception receives, sends back or
     refuses it. Officers in several units name the `receiving_unit`."""
-    return dossiers.open_dossier(context(), **body)
+    return intake.open_dossier(context(), **body)
 
 
 @blp.get("/dossiers")
@@ -100,7 +100,7 @@ def list_dossiers(args):
     Newest first, paginated. `overdue=true`: open dossiers whose clock runs and
     whose due time has passed; `due_before`: due before that instant; `unit`:
     received at that unit."""
-    return dossiers.list_dossiers(context(), **args)
+    return intake.list_dossiers(context(), **args)
 
 
 @blp.get("/dossiers/<code>")
@@ -112,7 +112,7 @@ def get_dossier(code):
     Status, national status, clock, open tasks, data and documents. Reading it
     is logged (it holds personal data)."""
     ctx = context()
-    dossier = dossiers.get_dossier(ctx, code)
+    dossier = intake.get_dossier(ctx, code)
     log_read(ctx, dossier.code, "dossier.viewed", dossier_id=dossier.id, what="dossier")
     return dossier
 
@@ -125,7 +125,7 @@ def history(code):
 
     Its event log, oldest first: each event with its type (`dossier.received`,
     `task.completed`, ...), instant, actor and chain hash."""
-    return dossiers.history(context(), code)
+    return intake.history(context(), code)
 
 
 class RetryIn(Schema):
@@ -142,7 +142,7 @@ def retry(body, code):
 
     Run the failed step (a script or a timer) again, optionally merging corrected
     `data` into the dossier's data first; a new failure is the incident again."""
-    return dossiers.retry(context(), code, body["data"])
+    return intake.retry(context(), code, body["data"])
 
 
 @blp.get("/public/dossiers/<code>")
@@ -157,4 +157,4 @@ def track(code):
     codes are sequential."""
     ctx = public_context()
     throttle_public(ctx)
-    return dossiers.track(ctx, code)
+    return intake.track(ctx, code)

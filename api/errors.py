@@ -7,7 +7,7 @@ stack trace in the body (it goes to the log).
 from flask import current_app, json
 from werkzeug.exceptions import HTTPException
 
-from engine import errors as domain
+from engine.kernel import errors as domain
 
 STATUS = {domain.BadRequest: 400, domain.Unauthorized: 401, domain.Forbidden: 403,
           domain.NotFound: 404, domain.Conflict: 409, domain.TooLarge: 413,

@@ -5,8 +5,8 @@ from datetime import datetime
 from marshmallow import Schema, fields, validate
 from werkzeug.routing import IntegerConverter
 
-from engine.calendar import VN
-from engine.clock import parse_instant
+from engine.deadlines.worktime import VN
+from engine.kernel.clock import parse_instant
 
 
 class Instant(fields.DateTime):

@@ -16,7 +16,7 @@ import re
 
 from flask import current_app, request
 
-from engine.errors import BadRequest, DomainError, TooLarge, UnsupportedMediaType
+from engine.kernel.errors import BadRequest, DomainError, TooLarge, UnsupportedMediaType
 
 from .json_provider import Marker, loads_marking
 

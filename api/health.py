@@ -4,7 +4,7 @@ import time
 from flask import Response, current_app, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 
-from engine.scheduler import heartbeat_age
+from engine.scheduling.scheduler import heartbeat_age
 
 REQUESTS = Counter("motcua_http_requests_total", "HTTP requests", ["method", "status"])
 LATENCY = Histogram("motcua_http_request_seconds", "HTTP request latency", ["method"])

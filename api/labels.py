@@ -15,7 +15,7 @@ LABELS = {
         1: N_("New"), 2: N_("Received"), 3: N_("Not received"), 4: N_("Being processed"),
         5: N_("Supplement requested"), 6: N_("Waiting for fees"), 7: N_("Withdrawn"),
         8: N_("Stopped"), 9: N_("Resolved"), 10: N_("Result delivered")},
-    "step_outcome": {  # engine.slips.STEP_OUTCOMES
+    "step_outcome": {  # engine.dossier.slips.STEP_OUTCOMES
         "open": N_("Being processed"), "on_time": N_("On time"), "late": N_("Overdue"),
         "cancelled": N_("Cancelled")},
 }

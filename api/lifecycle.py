@@ -7,7 +7,7 @@ from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine import lifecycle
+from engine.dossier import lifecycle
 
 from .auth import context
 from .openapi import problems

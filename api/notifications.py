@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from engine import notifications
+from engine.scheduling import notifications
 
 from .auth import context
 from .fields import Instant, PageArgs, page_schema

@@ -3,9 +3,9 @@ and units."""
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine import people
-from engine.store.people import ROLES
-from engine.throttle import Throttled
+from engine.people import directory
+from engine.people.directory import ROLES
+from engine.people.throttle import Throttled
 
 from .auth import (client_address, context, current_token, issue_token, public_context,
                    throttled_problem, wall_now)
@@ -94,8 +94,8 @@ def token(body):
     seconds) or is revoked. Failed logins are throttled per username and per
     address (429 with Retry-After)."""
     ctx = public_context()
-    return issue_token(people.log_in(ctx, body["username"], body["password"],
-                                     client_address(), wall_now()))
+    return issue_token(directory.log_in(ctx, body["username"], body["password"],
+                                        client_address(), wall_now()))
 
 
 @blp.post("/auth/logout")
@@ -105,7 +105,7 @@ def logout():
 
     Only the token sent is revoked; the user's other tokens keep working."""
     ctx, claims = context(), current_token()
-    people.log_out(ctx, claims["jti"], claims["expires_at"], wall_now())
+    directory.log_out(ctx, claims["jti"], claims["expires_at"], wall_now())
 
 
 @blp.get("/me")
@@ -115,7 +115,7 @@ def me():
 
     The token's user: username, full name, e-mail, roles and unit codes."""
     ctx = context()
-    return people.get_user(ctx.session, ctx.actor.username)
+    return directory.get_user(ctx.session, ctx.actor.username)
 
 
 @blp.post("/me/password")
@@ -129,8 +129,8 @@ def change_password(body):
 
     `current` is the password now, `new` the one to use (8 to 200 characters).
     Every token issued before, this one included, stops working."""
-    people.change_password(context(), body["current"], body["new"], client_address(),
-                           wall_now())
+    directory.change_password(context(), body["current"], body["new"], client_address(),
+                              wall_now())
 
 
 @blp.patch("/users/<username>")
@@ -145,7 +145,7 @@ def update_user(body, username):
     Only the fields given change. Deactivating a user or setting a password
     revokes the user's tokens; the last active administrator can be neither
     deactivated nor stripped of the role."""
-    return people.update_user(context(), username, **body)
+    return directory.update_user(context(), username, **body)
 
 
 @blp.post("/users")
@@ -158,7 +158,7 @@ def create_user(body):
 
     With a password, roles (`admin`, `designer`, `reception`, `officer`,
     `leader`, `supervisor`) and the codes of the user's units."""
-    return people.create_user(context(), **body)
+    return directory.create_user(context(), **body)
 
 
 @blp.get("/users")
@@ -169,7 +169,7 @@ def list_users(args):
     """List users (administrators)
 
     By username, paginated; with whether each is active."""
-    return people.list_users(context(), **args)
+    return directory.list_users(context(), **args)
 
 
 @blp.post("/units")
@@ -183,7 +183,7 @@ def create_unit(body):
     A unit of the organisation: its code (used in lanes and candidate groups),
     name, parent unit and agency code (dossier codes use the receiving unit's, or
     its nearest ancestor's)."""
-    return people.create_unit(context(), **body)
+    return directory.create_unit(context(), **body)
 
 
 @blp.get("/units")
@@ -194,4 +194,4 @@ def list_units(args):
     """List units (administrators)
 
     By code, paginated."""
-    return people.list_units(context(), **args)
+    return directory.list_units(context(), **args)

@@ -22,9 +22,9 @@ from babel.support import NullTranslations, Translations
 from flask import request
 from flask_babel import Babel, Domain, get_locale
 
-from engine import notifications
-from engine.calendar import VN
-from engine.clock import parse_instant
+from engine.scheduling import notifications
+from engine.deadlines.worktime import VN
+from engine.kernel.clock import parse_instant
 
 from .labels import LABELS, MESSAGES
 

@@ -5,10 +5,9 @@ from flask import Response, request
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from engine import procedures
-from engine.bpmn.xml import encoding_of
-from engine.errors import BadRequest
-from engine.procedures import TIME_UNITS
+from engine.catalogue import procedures
+from engine.kernel.errors import BadRequest
+from engine.catalogue.procedures import TIME_UNITS
 
 from .auth import context
 from .fields import Instant, PageArgs, page_schema
@@ -207,7 +206,7 @@ def get_bpmn(code, number):
     upload may carry XHTML (a script in extensionElements) that must never run."""
     version = procedures.get_version(context().session, code, number)
     response = Response(version.bpmn_xml,
-                        content_type=f"application/xml; charset={encoding_of(version.bpmn_xml)}")
+                        content_type=f"application/xml; charset={procedures.xml_encoding(version)}")
     name = re.sub(r"[^A-Za-z0-9_.-]", "_", version.procedure.code)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}-v{number}.bpmn"'
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"

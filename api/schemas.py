@@ -3,8 +3,8 @@ field for a nested shape computed from the object (typed in the document,
 unlike a `fields.Function`)."""
 from marshmallow import Schema, fields, missing, validate
 
-from engine.dossiers import CHANNELS
-from engine.status import STATUSES
+from engine.dossier.intake import CHANNELS
+from engine.dossier.status import STATUSES
 
 from .fields import Instant
 

@@ -13,15 +13,15 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask_migrate import Migrate, upgrade
-from sqlalchemy import select, text
+from sqlalchemy import text
 
-from engine import audit, clock_control
-from engine.clock import OffsetClock, SystemClock
-from engine.context import SYSTEM_ADMIN, Ctx
-from engine.errors import Conflict
-from engine.people import create_user
-from engine.store.people import User, UserRole
-from engine.uow import side_read, sqlite_begin
+from engine.kernel import audit
+from engine.deadlines import acceptance_clock
+from engine.kernel.clock import OffsetClock, SystemClock
+from engine.kernel.context import SYSTEM_ADMIN, Ctx
+from engine.kernel.errors import Conflict
+from engine.people.directory import create_user, needs_admin
+from engine.kernel.uow import side_read, sqlite_begin
 
 from .config import _persistent_secret
 
@@ -54,11 +54,11 @@ def make_clock(app, config):
 
     def read():
         with side_read(), engine.connect() as conn:
-            return timedelta(microseconds=clock_control.read_offset(conn))
+            return timedelta(microseconds=acceptance_clock.read_offset(conn))
 
     def write(offset):
         with engine.begin() as conn:
-            clock_control.write_offset(conn, offset // timedelta(microseconds=1))
+            acceptance_clock.write_offset(conn, offset // timedelta(microseconds=1))
     return OffsetClock(read, write)
 
 
@@ -133,9 +133,7 @@ def bootstrap(app):
     if not (username and password):
         return
     db = app.extensions["motcua.db"]
-    if db.session.scalar(select(UserRole.user_id).where(UserRole.role == "admin").limit(1)):
-        return
-    if db.session.scalar(select(User.id).where(User.username == username)):
+    if not needs_admin(db.session, username):
         return
     ctx = Ctx(db.session(), app.extensions["motcua.clock"], SYSTEM_ADMIN)
     try:

@@ -1,6 +1,6 @@
 """Routes for a dossier's printable slips: HTML pages for an A5 printer.
 
-The content comes from `engine.slips` as data; the templates under
+The content comes from `engine.dossier.slips` as data; the templates under
 `web/templates/slips` write it in the reader's language through the catalogue
 and filters of `api.presentation`. Errors stay problem+json like everywhere else.
 """
@@ -8,7 +8,7 @@ from flask import current_app, render_template
 from flask_babel import get_locale
 from flask_smorest import Blueprint
 
-from engine import slips
+from engine.dossier import slips
 
 from .auth import context, log_read
 from .openapi import problems

@@ -2,7 +2,8 @@
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine import procedures, tasks
+from engine.catalogue import procedures
+from engine.dossier import tasks
 
 from .auth import context
 from .fields import PageArgs, page_schema

@@ -114,16 +114,17 @@ def _app(database_url, data_dir):
 
 
 def services(count, database_url, data_dir):
-    from engine import catalogue, dossiers, tasks
-    from engine.context import SYSTEM_ADMIN, Ctx
+    from engine.catalogue import loading
+    from engine.dossier import intake, tasks
+    from engine.kernel.context import SYSTEM_ADMIN, Ctx
     from engine.store import db
     app = _app(database_url, data_dir)
     latencies = []
     with app.app_context():
         clock = app.extensions["motcua.clock"]
         admin = Ctx(db.session(), clock, SYSTEM_ADMIN)
-        catalogue.load_people(admin, json.loads((ROOT / "processes/demo.json").read_text()))
-        catalogue.load_procedure_folder(admin, FOLDER)
+        loading.load_people(admin, json.loads((ROOT / "processes/demo.json").read_text()))
+        loading.load_procedure_folder(admin, FOLDER)
         people = {name: Ctx(db.session(), clock, _actor(db.session(), name))
                   for name in ("reception", "officer", "leader")}
         who = {"Task_Check": "reception", "Task_Review": "officer", "Task_Fee": "reception",
@@ -136,7 +137,7 @@ def services(count, database_url, data_dir):
             return result
 
         def one():
-            dossier = timed(dossiers.open_dossier, people["reception"], "1.001612",
+            dossier = timed(intake.open_dossier, people["reception"], "1.001612",
                             {"name": "A"}, "direct")
             open_tasks = [t for t in dossier.tasks if t.status == "open"]
             while open_tasks:
@@ -155,8 +156,10 @@ def timers(count, database_url, data_dir):
     """Fire `count` due boundary timers in one process: timers per second."""
     from datetime import timedelta
 
-    from engine import dossiers, procedures, scheduler
-    from engine.context import SYSTEM_ADMIN, Ctx
+    from engine.dossier import intake
+    from engine.catalogue import procedures
+    from engine.scheduling import scheduler
+    from engine.kernel.context import SYSTEM_ADMIN, Ctx
     from engine.store import db
     from tests.api.conftest_data import boundary_bpmn
     app = _app(database_url, data_dir)
@@ -168,7 +171,7 @@ def timers(count, database_url, data_dir):
         procedures.deploy_version(admin, "BENCH.T", boundary_bpmn("PT1S"))
         reception = Ctx(db.session(), clock, _actor(db.session(), "reception"))
         for _ in range(count):
-            dossiers.open_dossier(reception, "BENCH.T", {"name": "A"}, "direct")
+            intake.open_dossier(reception, "BENCH.T", {"name": "A"}, "direct")
         clock.advance(timedelta(seconds=5))
         started = time.perf_counter()
         fired = scheduler.fire_due(admin, "bench", max_batches=count)
@@ -177,7 +180,7 @@ def timers(count, database_url, data_dir):
 
 
 def _actor(session, username):
-    from engine.people import actor_for, get_user
+    from engine.people.directory import actor_for, get_user
     return actor_for(session, get_user(session, username).id)
 
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
-from engine.errors import field_errors
+from engine.kernel.errors import field_errors
 
 VALUE_TYPES = {"radio", "select"}
 LIST_TYPES = {"checklist", "taglist"}

@@ -16,9 +16,10 @@ from sqlalchemy.orm import Session
 from api import create_app
 from api.config import TestConfig
 from api.setup import prepare
-from engine.catalogue import load_people, load_procedure_folder
-from engine.clock import FrozenClock
-from engine.context import SYSTEM_ADMIN, Ctx
+from engine.catalogue.loading import load_people, load_procedure_folder
+from engine.kernel.clock import FrozenClock
+from engine.kernel import logs
+from engine.kernel.context import SYSTEM_ADMIN, Ctx
 from engine.store import db as _db
 
 from .openapi_responses import Recorder
@@ -50,6 +51,14 @@ def database_url(request, tmp_path_factory):
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return url
+
+
+@pytest.fixture(autouse=True)
+def _log_context():
+    """Each test starts with no request, job or dossier in the log context, as
+    each request and each scheduler job does."""
+    with logs.bound(request_id=None, job_id=None, dossier=None):
+        yield
 
 
 @pytest.fixture

@@ -102,7 +102,7 @@ def test_a_timer_reaching_minutes_of_c_is_an_incident_and_the_sweep_goes_on(
         demo, login_as, admin_ctx, clock):
     from datetime import timedelta
 
-    from engine import scheduler
+    from engine.scheduling import scheduler
     _deploy(login_as("designer"), "HEAVY.2", heavy_bpmn("heavy_timer", WAIT))
     reception, leader = login_as("reception"), login_as("leader")
     heavy = open_dossier(reception, "HEAVY.2", {"n": 10})["code"]
@@ -125,7 +125,7 @@ def _interfering_runs(monkeypatch, db, code, times):
     by another writer the first `times` times: the revision moves meanwhile."""
     from sqlalchemy import update
 
-    from engine import workflow
+    from engine.dossier import workflow
     from engine.store.dossiers import Dossier
     runs, real = [], workflow.run
 
@@ -207,7 +207,7 @@ def test_the_bounds_are_settings_checked_at_start():
                                   "MOTCUA_SCRIPT_MEMORY_MB": "256",
                                   "MOTCUA_SCRIPT_OUTPUT_BYTES": "65536",
                                   "MOTCUA_MAX_INSTANCES": "50"}, 2_000_000)
-    from engine.workflow import bounds
+    from engine.dossier.workflow import bounds
     assert bounds(settings) == Bounds(1.5, 3, 256, 65536, 50)
     for variable, value in (("MOTCUA_SCRIPT_WALL_SECONDS", "1"),  # under the CPU bound
                             ("MOTCUA_SCRIPT_CPU_SECONDS", "nan"),

@@ -22,9 +22,9 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from engine import events as event_log
-from engine import status as statuses
-from engine import workflow
+from engine.kernel import events as event_log
+from engine.dossier import status as statuses
+from engine.dossier import workflow
 from engine.store.dossiers import Dossier, Task
 from engine.store.events import Event
 from engine.store.timers import Timer

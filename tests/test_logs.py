@@ -15,13 +15,14 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from engine import firing, logs, mail, scheduler
-from engine.context import Ctx
-from engine.notifications import notify
-from engine.people import get_user
-from engine.settings import Settings
+from engine.scheduling import firing, mail, scheduler
+from engine.kernel import logs
+from engine.kernel.context import Ctx
+from engine.scheduling.notifications import notify
+from engine.people.directory import get_user
+from engine.kernel.settings import Settings
 from engine.store.timers import Timer
-from engine.uow import unit_of_work
+from engine.kernel.uow import unit_of_work
 
 from .api.conftest_data import deploy_timed
 from .api.helpers import APPLICANT, claim_and_complete, open_dossier, open_task

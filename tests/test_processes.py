@@ -4,8 +4,8 @@ import json
 import pytest
 from lxml import etree
 
-from engine import procedures
-from engine.catalogue import load_procedure_folder
+from engine.catalogue import procedures
+from engine.catalogue.loading import load_procedure_folder
 
 from .conftest import PROCESSES
 

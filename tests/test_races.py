@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from engine.catalogue import load_people
+from engine.catalogue.loading import load_people
 
 from .api.helpers import claim_and_complete, open_dossier, open_task
 

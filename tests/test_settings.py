@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from api.config import KNOWN_VARIABLES, TEST_VARIABLES, ConfigError, from_env
-from engine.settings import Settings
+from engine.kernel.settings import Settings
 
 from .processes import ROOT, platform_env
 

@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import dossiers
-from engine.context import Ctx
-from engine.people import actor_for, get_user
+from engine.dossier import intake
+from engine.kernel.context import Ctx
+from engine.people.directory import actor_for, get_user
 from engine.store.events import Event
 from engine.store.timers import Timer
 
@@ -69,7 +69,7 @@ def _due_dossiers(admin_ctx, login_as, count):
     user = get_user(admin_ctx.session, "reception")
     reception = Ctx(admin_ctx.session, admin_ctx.clock, actor_for(admin_ctx.session, user.id))
     for _ in range(count):
-        dossiers.open_dossier(reception, code, {"name": "A"}, "direct")
+        intake.open_dossier(reception, code, {"name": "A"}, "direct")
     admin_ctx.session.close()
     return 2 * count
 

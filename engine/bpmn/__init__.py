@@ -9,7 +9,7 @@ from .compiler import compile_diagram
 from .errors import DiagramRejected, ScriptFailed, TaskNotReady
 from .reads import SCRIPT_HELPERS, Reads, variable_reads  # noqa: F401 (see reads.py)
 from .runtime import Instance
-# the bounds and helpers diagram code runs with (sandbox.py); values for engine.workflow
+# the bounds and helpers diagram code runs with (sandbox.py); values for engine.dossier.workflow
 from .sandbox import Bounds, LazyFunctions, SandboxUnavailable, WorkingTime  # noqa: F401
 from .specs import SpecHandle, load_spec
 from .timers import duration_after

@@ -6,7 +6,7 @@ also set elsewhere, quietly takes the wrong path. This module reads the
 diagram alone: for each condition and script it lists the names read,
 leaving out what any script of the diagram assigns, Python's builtins and
 the platform's helper functions. Whether a form, a generic step or the start
-data sets the rest is for the caller to judge (`engine.procedures`), since
+data sets the rest is for the caller to judge (`engine.catalogue.procedures`), since
 forms are not this package's business.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import NamedTuple
 from . import lint, policy, xml
 from .xml import bpmn
 
-# the working-time functions scripts and timers may call (engine.workflow)
+# the working-time functions scripts and timers may call (engine.dossier.workflow)
 SCRIPT_HELPERS = frozenset({"add_working_days", "add_working_hours", "add_calendar_days"})
 KNOWN = frozenset(dir(builtins)) | SCRIPT_HELPERS
 _BINDING_NODES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.ExceptHandler,

@@ -38,7 +38,7 @@ WAIT_SECONDS = 120  # ... but not for ever: the platform is overloaded, not the 
 
 @dataclass(frozen=True)
 class Bounds:
-    """What one evaluation of diagram code may use (engine.settings has the defaults)."""
+    """What one evaluation of diagram code may use (engine.kernel.settings has the defaults)."""
 
     cpu_seconds: float = 2.0  # CPU time of one evaluation (the kernel's, to the second above)
     wall_seconds: float = 5.0  # wall time of one evaluation, and of all of one engine call

@@ -1,6 +1,6 @@
 """Persistence: the SQLAlchemy extension object, column types and models.
 
-Query helpers here and in the services only flush; `engine.uow` owns commits.
+Query helpers here and in the services only flush; `engine.kernel.uow` owns commits.
 Importing this package registers every model on `db.metadata` (migrations and
 tests rely on that).
 """

@@ -1,7 +1,7 @@
 """Dossiers (running instances), their code sequence, and task projections.
 
 `Dossier.revision` is SQLAlchemy's version counter, bumped by every command
-(`engine.workflow.touch`): each write is `UPDATE ... WHERE revision = :seen`,
+(`engine.dossier.workflow.touch`): each write is `UPDATE ... WHERE revision = :seen`,
 so a lost race raises StaleDataError
 (mapped to 409 by the unit of work), never a lost update. Task rows and
 parties are projections written in the same transaction as the state.
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Json, UTCDateTime, db
 
-# engine.status.STATUSES, repeated here because the store does not import services
+# engine.dossier.status.STATUSES, repeated here because the store does not import services
 STATUSES = ("new", "received", "refused", "processing", "supplement", "withdrawn",
             "stopped", "resolved", "returned", "incident")
 

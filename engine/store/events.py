@@ -1,7 +1,7 @@
 """The append-only event log, hash-chained per stream.
 
 Each row's hash is an HMAC-SHA256 under the audit key named by `key_id` (keys
-live outside the database, `engine.audit`); rows written before keyed hashing
+live outside the database, `engine.kernel.audit`); rows written before keyed hashing
 have no key id and a plain SHA-256.
 
 A stream is a dossier's code, or `unit:CODE`, `user:NAME`, `procedure:CODE`.

@@ -11,7 +11,7 @@ from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 
 from api.config import ProductionConfig, TestConfig, from_env
-from engine import events
+from engine.kernel import events
 from engine.store.events import Event
 
 from .helpers import open_dossier
@@ -81,7 +81,7 @@ def test_prepare_makes_the_key_file_and_rotation_keeps_older_events_verifiable(
     assert result.exit_code == 0, result.output
     second_id = key_file.read_text().splitlines()[-1].split(":")[0]
     assert f"audit key {second_id} is now current" in result.output and second_id != first_id
-    from engine.people import create_user
+    from engine.people.directory import create_user
     create_user(admin_ctx, "later", "long-enough")  # sealed with the new key, seen at once
     assert _rows(db, "user:later")[0].key_id == second_id
     assert _verify(app).exit_code == 0

@@ -9,7 +9,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event, func, select
 
 from api.auth import SALT
-from engine.clock import FrozenClock
+from engine.kernel.clock import FrozenClock
 from engine.store.people import RevokedToken
 
 from ..conftest import PASSWORDS
@@ -125,7 +125,7 @@ def test_tokens_expire_by_the_wall_clock_not_the_platform_clock(demo, login_as, 
 
 
 def test_a_token_without_an_id_is_refused(demo, app, client, db):
-    from engine.people import get_user
+    from engine.people.directory import get_user
     uid = get_user(db, "officer").id
     old = URLSafeTimedSerializer("test-secret", salt=SALT).dumps({"uid": uid})
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {old}"})

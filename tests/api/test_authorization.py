@@ -1,5 +1,5 @@
 """Roles plus units: who may see, claim, unclaim and assign what."""
-from engine.catalogue import load_people
+from engine.catalogue.loading import load_people
 
 from .helpers import open_dossier
 

@@ -1,7 +1,7 @@
 """The authorization matrix: every operation of the served OpenAPI document × every
 role (and anonymous) × the caller's unit relation to the dossier (own unit, its
 parent, another unit or commune, none), expected statuses from API.md: its "who"
-column (TABLE) and "Who sees what" (`Who.sees`, from the text, not engine/access.py).
+column (TABLE) and "Who sees what" (`Who.sees`, from the text, not engine/people/access.py).
 A role refusal (403) comes first; what the caller may not see is a 404 exactly like
 that for nothing at all, and is never listed. All mismatches are reported at once."""
 import io
@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from engine.catalogue import load_people
-from engine.context import Ctx
-from engine.scheduler import fire_due
+from engine.catalogue.loading import load_people
+from engine.kernel.context import Ctx
+from engine.scheduling.scheduler import fire_due
 
 from ..conftest import DEMO, PASSWORDS
 from .conftest_data import minimal_bpmn

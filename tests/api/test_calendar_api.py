@@ -3,8 +3,8 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from engine import workcalendar
-from engine.calendar import VN, add_working_days
+from engine.deadlines import calendar
+from engine.deadlines.worktime import VN, add_working_days
 from engine.store.calendar import CalendarOverride
 from engine.store.events import Event
 
@@ -59,12 +59,12 @@ def test_a_make_up_saturday_and_its_removal(demo, login_as, db):
     assert year["overrides"] == [{"date": "2026-05-02", "kind": "working_day",
                                   "reason": "Làm bù", "created_by": "admin"}]
     db.rollback()
-    due = add_working_days(FRIDAY_16H, 3, workcalendar.calendar_for(db))
+    due = add_working_days(FRIDAY_16H, 3, calendar.calendar_for(db))
     assert due == datetime(2026, 5, 2, 16, tzinfo=VN)
     body = {"date": "2026-05-02", "kind": "working_day", "reason": "làm bù"}  # as API.md
     assert admin.delete(OVERRIDES, json=body).status_code == 204
     db.rollback()
-    due = add_working_days(FRIDAY_16H, 3, workcalendar.calendar_for(db))
+    due = add_working_days(FRIDAY_16H, 3, calendar.calendar_for(db))
     assert due == datetime(2026, 5, 4, 16, tzinfo=VN)
     assert _count(db, select(func.count()).where(Event.stream == "calendar")) == 2
 

@@ -1,6 +1,6 @@
 """Due times on the Vietnamese calendar, and the escalation ladder driven by
 the acceptance-run clock (`POST /admin/clock`) and a scheduler tick."""
-from engine.scheduler import run_once
+from engine.scheduling.scheduler import run_once
 
 from .helpers import claim_and_complete, open_dossier, open_task
 
@@ -95,7 +95,7 @@ def test_acceptance_clock_is_shared_and_runs_on(config, demo, admin_ctx):
     from datetime import datetime
 
     from api import create_app
-    from engine.catalogue import load_procedure_folder
+    from engine.catalogue.loading import load_procedure_folder
 
     from ..conftest import PASSWORDS, PROCESSES
     load_procedure_folder(admin_ctx, PROCESSES / "business-household")

@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from engine import documents as documents_service
+from engine.dossier import documents as documents_service
 from engine.store.documents import Document
 
 from .helpers import APPLICANT, open_dossier

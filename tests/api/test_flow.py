@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine.events import verify_stream
+from engine.kernel.events import verify_stream
 
 from .helpers import claim_and_complete, open_dossier, open_task
 

@@ -81,7 +81,7 @@ def test_parallel_steps_of_one_dossier_do_not_deadlock(household, login_as, app)
 
 
 def test_failing_command_leaves_no_trace(household, login_as, monkeypatch):
-    from engine import workflow
+    from engine.dossier import workflow
     reception, code, task = _claimed_check(household, login_as)
     before = reception.get(f"/api/v1/dossiers/{code}").get_json()
     history = _steps(reception.get(f"/api/v1/dossiers/{code}/history").get_json())

@@ -1,11 +1,11 @@
 """The current user's notifications: listed newest first, marked read one by one or all."""
 from datetime import timedelta
 
-from engine import dossiers
-from engine.context import Ctx
-from engine.notifications import notify
-from engine.people import actor_for, get_user
-from engine.uow import unit_of_work
+from engine.dossier import intake
+from engine.kernel.context import Ctx
+from engine.scheduling.notifications import notify
+from engine.people.directory import actor_for, get_user
+from engine.kernel.uow import unit_of_work
 
 URL = "/api/v1/notifications"
 
@@ -32,7 +32,7 @@ def _three_for_leader(ctx, clock):
 
 def test_lists_only_the_callers_newest_first(household, admin_ctx, clock, login_as):
     reception = get_user(admin_ctx.session, "reception")
-    dossier = dossiers.open_dossier(Ctx(admin_ctx.session, clock, actor_for(
+    dossier = intake.open_dossier(Ctx(admin_ctx.session, clock, actor_for(
         admin_ctx.session, reception.id)), household, {"name": "An"}, "direct")
     first = _notify(admin_ctx, "leader", "Hồ sơ quá hạn", dossier=dossier, task_id="t0")
     clock.advance(timedelta(minutes=1))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine.scheduler import run_once
+from engine.scheduling.scheduler import run_once
 
 from .conftest_data import create_and_deploy, deploy_timed, incident_and_timer_bpmn
 from .helpers import APPLICANT, claim_and_complete, open_dossier, open_task

@@ -9,11 +9,11 @@ import pytest
 from flask import Response
 
 from api import create_app
-from engine.dossiers import CHANNELS, OUTCOMES
-from engine.status import STATUSES
+from engine.dossier.intake import CHANNELS, OUTCOMES
+from engine.dossier.status import STATUSES
 from engine.store import db
 from engine.store.people import ROLES
-from engine.tasks import SCOPES
+from engine.dossier.tasks import SCOPES
 
 from ..openapi_responses import Recorder
 from .helpers import open_dossier

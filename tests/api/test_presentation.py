@@ -15,11 +15,11 @@ from babel.messages.pofile import read_po
 
 from api import presentation
 from api.labels import LABELS, MESSAGES
-from engine.calendar import VN
-from engine.clock import parse_instant
-from engine.notifications import notify, text_of
-from engine.people import get_user
-from engine.uow import unit_of_work
+from engine.deadlines.worktime import VN
+from engine.kernel.clock import parse_instant
+from engine.scheduling.notifications import notify, text_of
+from engine.people.directory import get_user
+from engine.kernel.uow import unit_of_work
 
 from .helpers import open_dossier
 

@@ -8,8 +8,8 @@ from datetime import datetime
 
 import pytest
 
-from engine import scheduler
-from engine.calendar import VN
+from engine.scheduling import scheduler
+from engine.deadlines.worktime import VN
 
 from .walk import Walk, deploy
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from engine.calendar import VN
+from engine.deadlines.worktime import VN
 
 from .walk import Walk, deploy
 

@@ -76,7 +76,7 @@ def test_health_metrics_openapi(app, client):
 def test_scheduler_tick_reports_heartbeat(admin_ctx, client, clock):
     from datetime import timedelta
 
-    from engine.scheduler import run_once
+    from engine.scheduling.scheduler import run_once
     run_once(admin_ctx, "s1")
     clock.advance(timedelta(seconds=3))
     response = client.get("/healthz")
@@ -90,7 +90,7 @@ def test_a_stale_heartbeat_or_no_database_is_degraded(admin_ctx, app, client, cl
     from datetime import timedelta
 
     from api import health
-    from engine.scheduler import run_once
+    from engine.scheduling.scheduler import run_once
     run_once(admin_ctx, "s1")
     clock.advance(timedelta(seconds=55))
     response = client.get("/healthz")

@@ -7,7 +7,7 @@ nothing when it keeps changing."""
 import pytest
 from sqlalchemy import update
 
-from engine import workflow
+from engine.dossier import workflow
 from engine.store.dossiers import Dossier, DossierSequence
 
 from .helpers import open_dossier

@@ -6,12 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from engine import dossier_clock, events
-from engine.calendar import VN
-from engine.context import Ctx
-from engine.people import actor_for, get_user
+from engine.deadlines import statutory
+from engine.kernel import events
+from engine.deadlines.worktime import VN
+from engine.kernel.context import Ctx
+from engine.people.directory import actor_for, get_user
 from engine.store.dossiers import Dossier
-from engine.uow import unit_of_work
+from engine.kernel.uow import unit_of_work
 
 from .helpers import APPLICANT, claim_and_complete, open_dossier
 
@@ -124,7 +125,7 @@ def test_apology_slip_gives_old_and_new_appointments(household, login_as, db, cl
     reception = login_as("reception")
     code = open_dossier(reception, household)["code"]  # Fri 24 Apr 09:00: due Mon 4 May 09:00
     assert _not_found(reception, code, "apology") == "No apology slip for this dossier."
-    _change(db, clock, code, lambda ctx, dossier: dossier_clock.extend(
+    _change(db, clock, code, lambda ctx, dossier: statutory.extend(
         ctx, dossier, at(5, 6, 16), "Cần xác minh thêm địa điểm"), username="leader")
     html = _slip(reception, code, "apology")
     assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in html

@@ -21,7 +21,7 @@ def _problem(response, status):
 
 
 def test_second_claim_is_409(household, login_as, admin_ctx):
-    from engine.catalogue import load_people
+    from engine.catalogue.loading import load_people
     load_people(admin_ctx, {"users": [{"username": "desk2", "password": "desk2-password",
                                        "roles": ["reception"], "units": ["TTPVHCC"]}]})
     reception, desk2 = login_as("reception"), login_as("desk2", "desk2-password")

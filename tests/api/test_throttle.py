@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from api import create_app
-from engine.clock import FrozenClock
+from engine.kernel.clock import FrozenClock
 
 from ..conftest import PASSWORDS
 from .helpers import open_dossier

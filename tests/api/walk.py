@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.catalogue import load_procedure_folder
+from engine.catalogue.loading import load_procedure_folder
 from engine.store.dossiers import Dossier
 
 from ..conftest import PROCESSES

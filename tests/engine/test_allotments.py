@@ -1,5 +1,5 @@
 """Allotments along the longest path, loops counted once."""
-from engine.allotments import hours, longest_path_hours, statutory_hours
+from engine.catalogue.allotments import hours, longest_path_hours, statutory_hours
 
 
 def test_longest_path_through_gateways_and_loops():

@@ -3,9 +3,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from engine.calendar import (VN, add_calendar_days, add_working_days, add_working_time,
-                             build_calendar, next_working_instant, parse_amount,
-                             working_time_between)
+from engine.deadlines.worktime import (VN, add_calendar_days, add_working_days, add_working_time,
+                                       build_calendar, next_working_instant, parse_amount,
+                                       working_time_between)
 
 CAL = build_calendar()
 

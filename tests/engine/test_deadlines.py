@@ -1,9 +1,9 @@
 """Due times and the escalation ladder on real dates."""
 from datetime import datetime, time
 
-from engine.calendar import VN, build_calendar
-from engine.deadlines import clock_start, ladder, statutory_due, step_due, transfer_by
-from engine.settings import Settings, with_policy
+from engine.deadlines.worktime import VN, build_calendar
+from engine.deadlines.ladder import clock_start, ladder, statutory_due, step_due, transfer_by
+from engine.kernel.settings import Settings, with_policy
 
 CAL = build_calendar()
 DEFAULTS = Settings()

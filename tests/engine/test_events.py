@@ -1,9 +1,10 @@
 """The event log is hash-chained per stream: tampering is evident."""
 from sqlalchemy import select, update
 
-from engine import dossiers, events, tasks
-from engine.context import Ctx
-from engine.people import actor_for, get_user
+from engine.dossier import intake, tasks
+from engine.kernel import events
+from engine.kernel.context import Ctx
+from engine.people.directory import actor_for, get_user
 from engine.store.events import Event
 
 
@@ -14,7 +15,7 @@ def _ctx(admin_ctx, username):
 
 def test_dossier_chain_verifies_and_detects_tampering(household, admin_ctx, db):
     reception = _ctx(admin_ctx, "reception")
-    dossier = dossiers.open_dossier(reception, household, {"name": "A"}, "direct")
+    dossier = intake.open_dossier(reception, household, {"name": "A"}, "direct")
     tasks.claim(reception, dossier.tasks[0].id)
     rows = list(db.scalars(select(Event).where(Event.stream == dossier.code)
                            .order_by(Event.seq)))

@@ -9,14 +9,15 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from engine import dossiers, mail
-from engine.context import Ctx
-from engine.errors import NotFound
-from engine.notifications import mark_read, notify, users_for
-from engine.people import actor_for, get_user
-from engine.settings import Settings
+from engine.dossier import intake
+from engine.scheduling import mail
+from engine.kernel.context import Ctx
+from engine.kernel.errors import NotFound
+from engine.scheduling.notifications import mark_read, notify, users_for
+from engine.people.directory import actor_for, get_user
+from engine.kernel.settings import Settings
 from engine.store.notifications import Notification
-from engine.uow import unit_of_work
+from engine.kernel.uow import unit_of_work
 
 BODY = "Hồ sơ đã quá hạn xử lý; đề nghị lãnh đạo đôn đốc."
 
@@ -146,8 +147,8 @@ def inbox():
 
 
 def _dossier(admin_ctx, household):
-    return dossiers.open_dossier(_ctx(admin_ctx, "reception"), household,
-                                 {"name": "Nguyễn Văn An"}, "direct")
+    return intake.open_dossier(_ctx(admin_ctx, "reception"), household,
+                               {"name": "Nguyễn Văn An"}, "direct")
 
 
 def test_pending_mail_is_sent_once_oldest_first(household, admin_ctx, db, clock, inbox):

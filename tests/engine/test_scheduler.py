@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from engine import firing, scheduler
+from engine.scheduling import firing, scheduler
 from engine.store.events import Event
 from engine.store.timers import Timer
 
@@ -141,14 +141,14 @@ def test_a_timer_that_keeps_failing_becomes_an_incident(
 
 
 def test_a_new_due_time_notifies_again(household, login_as, admin_ctx, clock, db):
-    from engine import dossier_clock
+    from engine.deadlines import statutory
     from engine.store.dossiers import Dossier
-    from engine.uow import unit_of_work
+    from engine.kernel.uow import unit_of_work
     code = open_dossier(login_as("reception"), household)["code"]
     clock.advance(timedelta(days=20))
     scheduler.run_once(admin_ctx)
     with unit_of_work(admin_ctx) as session:  # the clock restarts (a supplement came)
-        dossier_clock.start(admin_ctx, session.scalars(
+        statutory.start(admin_ctx, session.scalars(
             select(Dossier).where(Dossier.code == code)).one())
     clock.advance(timedelta(days=20))
     scheduler.run_once(admin_ctx)

@@ -5,7 +5,7 @@ from datetime import time
 import pytest
 
 from api.config import from_env
-from engine.settings import SettingError, Settings, with_policy
+from engine.kernel.settings import SettingError, Settings, with_policy
 
 
 def test_the_law_s_defaults():

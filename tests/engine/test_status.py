@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from engine import status
-from engine.errors import Conflict
+from engine.dossier import status
+from engine.kernel.errors import Conflict
 from tests.api.helpers import open_dossier
 
 

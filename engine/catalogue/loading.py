@@ -1,0 +1,53 @@
+"""Loading shipped procedures from folders, and demo units and users.
+
+A procedure folder holds `procedure.json` (catalogue entry), one `.bpmn` file
+and a `forms/` folder of form-js documents. Loading is idempotent: a folder
+whose diagram and forms match the active version deploys nothing new.
+"""
+import hashlib
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..people.directory import create_unit, create_user
+from ..store.people import Unit, User
+from ..store.procedures import Procedure
+from . import procedures
+
+
+def load_procedure_folder(ctx, folder: Path) -> str:
+    """Create or update one procedure from a folder; returns what was done."""
+    meta = json.loads((folder / "procedure.json").read_text(encoding="utf-8"))
+    (diagram,) = sorted(folder.glob("*.bpmn"))
+    xml = diagram.read_bytes()
+    forms = [path.read_bytes() for path in sorted((folder / "forms").glob("*.json"))]
+    existing = ctx.session.scalar(select(Procedure).where(Procedure.code == meta["code"]))
+    if existing is None:
+        procedures.create_procedure(ctx, **meta)
+        existing = procedures.get_procedure(ctx.session, meta["code"])
+    active = procedures.active_version(existing)
+    if active is not None and active.checksum == hashlib.sha256(xml).hexdigest() and \
+            _forms_unchanged(ctx.session, existing, forms):
+        return f"{meta['code']}: version {active.number} is current"
+    version = procedures.deploy_version(ctx, meta["code"], xml, forms)
+    return f"{meta['code']}: deployed version {version.number}"
+
+
+def _forms_unchanged(session, procedure, forms) -> bool:
+    deployed = procedures.latest_forms(session, procedure)
+    return all(deployed.get(json.loads(raw)["id"]) == json.loads(raw) for raw in forms)
+
+
+def load_people(ctx, people: dict) -> list[str]:
+    """Create the units and users of a demo file that do not exist yet."""
+    done = []
+    for unit in people.get("units", []):
+        if not ctx.session.scalar(select(Unit.id).where(Unit.code == unit["code"])):
+            create_unit(ctx, **unit)
+            done.append(f"unit {unit['code']}")
+    for user in people.get("users", []):
+        if not ctx.session.scalar(select(User.id).where(User.username == user["username"])):
+            create_user(ctx, **user)
+            done.append(f"user {user['username']}")
+    return done

@@ -1,0 +1,123 @@
+"""Appending to and verifying the keyed, hash-chained event log.
+
+Every state change calls `record` inside its unit of work, so the change and
+its event commit together. Each row's hash is an HMAC (`engine.kernel.audit`) over
+its content and the previous row's hash in the same stream; `verify_stream`
+and `verify_all` recompute the chains. Reads of personal data are logged by
+`record_read`, in a transaction of their own.
+"""
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..store.dossiers import Dossier
+from ..store.events import Event
+from . import audit
+from .uow import unit_of_work
+
+GENESIS = "0" * 64
+
+
+def record(ctx, type_: str, *, dossier=None, stream=None, task_id=None, element_id=None,
+           detail=None):
+    stream = dossier.code if dossier is not None else stream
+    return _append(ctx, type_, stream, dossier.id if dossier is not None else None,
+                   task_id=task_id, element_id=element_id, detail=detail)
+
+
+def record_read(ctx, type_: str, *, stream: str, dossier_id: int | None = None,
+                detail=None):
+    """Log that the actor read dossier `stream`'s personal data (`dossier.viewed`,
+    `document.downloaded`), committed at once in a unit of work of its own. On
+    PostgreSQL the dossier's row lock comes first, as for every command, so the
+    read takes its place in the chain instead of racing a command for it; on
+    SQLite the write lock already orders them: a SELECT and an INSERT."""
+    with unit_of_work(ctx) as session:
+        postgres = session.get_bind().dialect.name == "postgresql"
+        if postgres or dossier_id is None:
+            query = select(Dossier.id).where(Dossier.code == stream)
+            dossier_id = session.scalar(query.with_for_update() if postgres else query)
+        return _append(ctx, type_, stream, dossier_id, detail=detail)
+
+
+def _append(ctx, type_, stream, dossier_id, *, task_id=None, element_id=None, detail=None):
+    session = ctx.session
+    last = session.execute(
+        select(Event.seq, Event.hash).where(Event.stream == stream)
+        .order_by(Event.seq.desc()).limit(1)).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
+    row = Event(stream=stream, seq=seq, dossier_id=dossier_id, type=type_, at=ctx.now(),
+                actor=ctx.actor.username, task_id=task_id, element_id=element_id,
+                detail=detail or {}, prev_hash=prev)
+    row.key_id, row.hash = audit.keyring().seal(_text(row))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _text(row) -> str:
+    """The sealed content: everything but the row's id, hash and key id."""
+    body = {"stream": row.stream, "seq": row.seq, "type": row.type,
+            "at": row.at.isoformat(timespec="microseconds"), "actor": row.actor,
+            "task_id": row.task_id, "element_id": row.element_id, "detail": row.detail,
+            "prev": row.prev_hash}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@dataclass
+class Broken:
+    stream: str
+    seq: int
+    reason: str
+
+
+class _Chain:
+    """Walks one stream's rows in order; `check` names what is wrong with a row."""
+
+    def __init__(self, ring):
+        self.ring, self.prev, self.seq, self.keyed = ring, GENESIS, 0, False
+
+    def check(self, row) -> str | None:
+        if row.seq != self.seq + 1:
+            return f"sequence jumps from {self.seq} to {row.seq}"
+        if row.prev_hash != self.prev:
+            return "does not follow the previous event's hash"
+        if row.key_id is None and self.keyed:
+            return "unkeyed after keyed events"
+        expected = self.ring.digest(row.key_id, _text(row))
+        if expected is None:
+            return f"sealed with an unknown key {row.key_id!r}"
+        if expected != row.hash:
+            return "its content does not match its hash"
+        self.prev, self.seq, self.keyed = row.hash, row.seq, self.keyed or bool(row.key_id)
+        return None
+
+
+def verify_stream(session, stream: str) -> int | None:
+    """Return the seq of the first row that breaks the chain, or None if intact."""
+    chain = _Chain(audit.keyring())
+    for row in session.execute(select(*Event.__table__.c).where(Event.stream == stream)
+                               .order_by(Event.seq)):
+        if chain.check(row) is not None:
+            return row.seq
+    return None
+
+
+def verify_all(session) -> tuple[dict, Broken | None]:
+    """Walk every stream; returns counts (`streams`, `events`, `unkeyed`) and the
+    first broken event (by stream, then sequence), or None when all verify."""
+    ring, counts, chain, stream = audit.keyring(), dict(streams=0, events=0, unkeyed=0), None, None
+    rows = session.execute(select(*Event.__table__.c).order_by(Event.stream, Event.seq)
+                           .execution_options(yield_per=1000))
+    for row in rows:
+        if row.stream != stream:
+            chain, stream = _Chain(ring), row.stream
+            counts["streams"] += 1
+        counts["events"] += 1
+        counts["unkeyed"] += row.key_id is None
+        reason = chain.check(row)
+        if reason is not None:
+            rows.close()
+            return counts, Broken(row.stream, row.seq, reason)
+    return counts, None
