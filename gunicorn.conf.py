@@ -10,24 +10,17 @@ are logged by the application (with their request id, without the caller's
 address), so gunicorn keeps no access log of its own.
 """
 import json
-import os
 
 import gunicorn.http.wsgi
 from gunicorn import glogging, util
 
-from api.config import ConfigError, from_env
+from api.config import ConfigError, from_env, server_from_env
 from engine.kernel import logs
-
-
-def _whole(name, default):
-    text = os.environ.get(name, default)
-    if not text.isdigit():
-        raise SystemExit(f"Error: {name}: {text!r} is not a whole number")
-    return int(text)
 
 
 try:
     SETTINGS = from_env().SETTINGS
+    PORT, WORKERS = server_from_env()
 except ConfigError as error:
     raise SystemExit(f"Error: {error}") from None
 
@@ -41,8 +34,8 @@ class _Logger(glogging.Logger):
 
 
 logger_class = _Logger
-bind = f"127.0.0.1:{_whole('PORT', '5000')}"
-workers = _whole("WEB_CONCURRENCY", "2")
+bind = f"127.0.0.1:{PORT}"
+workers = WORKERS
 # Slow clients. A gthread worker's main thread accepts and polls; a connection
 # takes a pool thread once its first bytes arrive, and a request sent halfway
 # keeps that thread until the client finishes or leaves (gunicorn has no

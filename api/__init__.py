@@ -19,7 +19,6 @@ from flask import Flask, g, request
 
 from engine.kernel import logs
 from engine.dossier import workflow
-from engine.people import directory as people_service
 from engine.kernel.uow import db
 
 from . import cli, errors, guards, headers, health, json_provider, presentation
@@ -38,7 +37,7 @@ def create_app(config=None) -> Flask:
     app.config.from_object(config)
     _register_logging(app)
     app.config["MAX_CONTENT_LENGTH"] = max(config.MAX_DIAGRAM_BYTES,
-                                           config.MAX_DOCUMENT_BYTES) * 2
+                                           config.SETTINGS.max_document_bytes) * 2
     register_database(app, db)
     app.extensions["motcua.clock"] = make_clock(app, config)
     workflow.use_clock(app.extensions["motcua.clock"])
@@ -53,7 +52,6 @@ def create_app(config=None) -> Flask:
     _register_blueprints(app)
     health.register(app)
     cli.register(app)
-    people_service.PASSWORD_HASH_METHOD = config.SETTINGS.password_hash_method
     return app
 
 

@@ -8,6 +8,7 @@ from engine.deadlines import calendar
 from .auth import context
 from .fields import Instant
 from .openapi import problems
+from .presentation import answer_language, label
 
 blp = Blueprint("calendar", __name__, description="The working calendar and its overrides")
 
@@ -76,7 +77,13 @@ def calendar_year(args):
 
     Working days, holidays, make-up working days, the administrators' overrides
     and office hours; `year` defaults to the current one."""
-    return calendar.calendar_year(context(), args["year"])
+    language = answer_language()
+    year = calendar.calendar_year(context(), args["year"], language)
+    for day in year["holidays"]:
+        day["name"] = day["name"] or label("day_off", "calendar", language)
+    for day in year["make_up_days"]:
+        day["reason"] = day["reason"] or label("make_up", "calendar", language)
+    return year
 
 
 @blp.post("/calendar/overrides")

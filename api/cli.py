@@ -23,7 +23,7 @@ from engine.scheduling import scheduler
 from engine.kernel.context import SYSTEM_ADMIN, Ctx
 from engine.kernel.errors import DomainError
 
-from .setup import audit_key_file, prepare, start_lock
+from .setup import prepare, start_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = ROOT / "processes"
@@ -55,9 +55,11 @@ def _prepared(callback):
 @click.argument("name")
 @click.option("--parent")
 @click.option("--agency-code")
-def create_unit(code, name, parent, agency_code):
+@click.option("--function", help="the part it plays in its agency: desk, civil_status, leader...")
+def create_unit(code, name, parent, agency_code, function):
     """Create a unit (organisation node)."""
-    directory.create_unit(_ctx(), code, name, parent=parent, agency_code=agency_code)
+    directory.create_unit(_ctx(), code, name, parent=parent, agency_code=agency_code,
+                          function=function)
     click.echo(f"unit {code} created")
 
 
@@ -144,7 +146,8 @@ audit_cli = AppGroup("audit", help="The event log's chains and their keys.")
 def verify_audit():
     """Check every event chain; exit 0 when all verify, else 1 naming the first broken
     event (stream and sequence)."""
-    counts, broken = events.verify_all(_ctx().session)
+    ctx = _ctx()
+    counts, broken = events.verify_all(ctx.session, audit.keyring(ctx.settings))
     if broken is not None:
         click.echo(f"broken: stream {broken.stream} seq {broken.seq}: {broken.reason}", err=True)
         raise click.exceptions.Exit(1)
@@ -157,15 +160,15 @@ def verify_audit():
 def rotate_audit_key():
     """Add a new audit key to the key file and make it current; earlier keys stay, so
     older events still verify. With MOTCUA_AUDIT_KEY, print the entry to add to it."""
-    config = current_app.config
-    if config.get("AUDIT_KEY"):
-        entry = audit.new_entry(audit.parse(config["AUDIT_KEY"]))
+    settings = current_app.config["SETTINGS"]
+    if settings.audit_key:
+        entry = audit.new_entry(audit.parse(settings.audit_key))
         click.echo("The audit keys come from MOTCUA_AUDIT_KEY: append this entry to it "
                    "(comma-separated; the last is current) and restart every process:")
         click.echo(entry)
         raise click.exceptions.Exit(1)
-    path = audit_key_file(config)
-    click.echo(f"audit key {audit.KeyFile(path).rotate()} is now current ({path})")
+    path = settings.audit_key_file
+    click.echo(f"audit key {audit.key_file(path).rotate()} is now current ({path})")
 
 
 def _plain_errors(command):

@@ -5,20 +5,20 @@ builds the configuration at start-up and checks every variable: an unknown
 `MOTCUA_*` name or a bad value raises `ConfigError` naming the variable, which
 the entry points (wsgi.py, gunicorn.conf.py) turn into one line and a non-zero
 exit. The engine's settings (`Settings`, carried on `ctx.settings`) come from
-the variables named after their fields; the web layer's (keys, database, data
-folder, token lifetime, proxies, upload size) stay Flask configuration. Tests
-build `TestConfig` directly and never touch the environment.
+the variables named after their fields (the audit keys and the document size
+among them); `finalize` fills the files that default to the data folder
+(`audit_key_file`, `document_dir`). The web layer's (secret key, database, data
+folder, token lifetime, proxies) stay Flask configuration. Tests build
+`TestConfig` directly and never touch the environment.
 """
 import os
 import secrets
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from engine.kernel.audit import KeyringError
-from engine.kernel.audit import parse as parse_keyring
 from engine.kernel.settings import SettingError, Settings
 
 
@@ -35,18 +35,14 @@ class Config:
     DATA_DIR = Path("data")
     SQLALCHEMY_DATABASE_URI = None  # defaults to SQLite in DATA_DIR
     SECRET_KEY = None  # defaults to a key generated once and kept in DATA_DIR
-    AUDIT_KEY = None  # the event log's keys, "id:key,..." (last current); else AUDIT_KEY_FILE
-    AUDIT_KEY_FILE = None  # defaults to DATA_DIR/audit_keys, generated once
     TRUSTED_PROXIES = 0  # reverse proxies in front: the address is from X-Forwarded-For
     ADMIN_USER = None
     ADMIN_PASSWORD = None
     TOKEN_TTL_SECONDS = 8 * 3600
     MAX_DIAGRAM_BYTES = 2_000_000
     MAX_JSON_BYTES = 1_000_000
-    MAX_DOCUMENT_BYTES = 10_000_000
-    DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
-    # The engine's settings (engine/kernel/settings.py): legal defaults, scheduler, SMTP, logs;
-    # MOTCUA_<FIELD> overrides each.
+    # The engine's settings (engine/kernel/settings.py): legal defaults, scheduler, SMTP, logs,
+    # audit keys, documents; MOTCUA_<FIELD> overrides each.
     SETTINGS = Settings()
     CLOCK_CONTROL = False
     AUTO_MIGRATE = True  # prepare() applies pending migrations; tests migrate once per session
@@ -65,9 +61,18 @@ class Config:
         self.DATA_DIR = Path(self.DATA_DIR)
         if not self.SQLALCHEMY_DATABASE_URI:
             self.SQLALCHEMY_DATABASE_URI = f"sqlite:///{self.DATA_DIR.resolve() / 'motcua.db'}"
-        # Writes nothing: the data folder and the key file come from `api.setup.prepare`
+        # Writes nothing: the data folder and the key files come from `api.setup.prepare`
         # (or the first request); a missing SECRET_KEY means "the one kept in DATA_DIR".
+        self.SETTINGS = in_data_dir(self.SETTINGS, self.DATA_DIR)
         return self
+
+
+def in_data_dir(settings: Settings, data_dir: Path) -> Settings:
+    """`settings` with the files left unset placed in the data folder: the audit key
+    file (used when no `audit_key` is given; generated once) and the documents."""
+    defaults = {"audit_key_file": data_dir / "audit_keys", "document_dir": data_dir / "documents"}
+    unset = {name: path for name, path in defaults.items() if getattr(settings, name) is None}
+    return replace(settings, **unset) if unset else settings
 
 
 class ProductionConfig(Config):
@@ -79,7 +84,7 @@ class ProductionConfig(Config):
             raise ConfigError("MOTCUA_CLOCK_CONTROL", "refused by the production configuration")
         if not self.SECRET_KEY:
             raise ConfigError("MOTCUA_SECRET_KEY", "required in production")
-        if not (self.AUDIT_KEY or self.AUDIT_KEY_FILE):
+        if not (self.SETTINGS.audit_key or self.SETTINGS.audit_key_file):
             raise ConfigError("MOTCUA_AUDIT_KEY", "required in production (or "
                                                   "MOTCUA_AUDIT_KEY_FILE)")
         return super().finalize()
@@ -88,9 +93,9 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     TESTING = True
     SECRET_KEY = "test-secret"
-    AUDIT_KEY = "test:an-audit-key-for-tests-and-nothing-else"
     CLOCK_CONTROL = True
-    SETTINGS = Settings(password_hash_method="pbkdf2:sha256:1000")  # test passwords guard nothing
+    SETTINGS = Settings(password_hash_method="pbkdf2:sha256:1000",  # test passwords guard nothing
+                        audit_key="test:an-audit-key-for-tests-and-nothing-else")
 
 
 def _persistent_secret(data_dir: Path) -> str:
@@ -181,14 +186,6 @@ def _database_url(text) -> str:
     return text
 
 
-def _keyring(text) -> str:
-    try:
-        parse_keyring(text)
-    except KeyringError as exc:
-        raise ValueError(str(exc)) from None
-    return text
-
-
 def _plain(text) -> str:
     if any(ord(c) < 32 for c in text):
         raise ValueError("may not contain control characters")
@@ -203,19 +200,28 @@ CONFIG_VARIABLES = {
     "MOTCUA_ADMIN_USER": ("ADMIN_USER", _plain),
     "MOTCUA_ADMIN_PASSWORD": ("ADMIN_PASSWORD", _plain),
     "MOTCUA_CLOCK_CONTROL": ("CLOCK_CONTROL", _flag),
-    "MOTCUA_AUDIT_KEY": ("AUDIT_KEY", _keyring),
-    "MOTCUA_AUDIT_KEY_FILE": ("AUDIT_KEY_FILE", _plain),
     "MOTCUA_TOKEN_TTL_SECONDS": ("TOKEN_TTL_SECONDS", _count(60)),
-    "MOTCUA_MAX_DOCUMENT_BYTES": ("MAX_DOCUMENT_BYTES", _count(1)),
     "MOTCUA_TRUSTED_PROXIES": ("TRUSTED_PROXIES", _count(0)),
 }
 NOT_SETTINGS = {"max_diagram_bytes",  # Config.MAX_DIAGRAM_BYTES
-                "password_hash_method"}  # fixed in production; tests choose a fast one
+                "password_hash_method",  # fixed in production; tests choose a fast one
+                "document_dir",  # DATA_DIR/documents (`in_data_dir`)
+                "document_types"}  # what `engine.dossier.documents` recognises
 SETTING_VARIABLES = {f"MOTCUA_{f.name.upper()}": f.name for f in fields(Settings)
                      if f.name not in NOT_SETTINGS}
 # Read by the test suite (tests/test_crash.py, tests/test_fuzz.py), not by the platform.
 TEST_VARIABLES = {"MOTCUA_CRASH_SEED", "MOTCUA_FUZZ_EXAMPLES"}
 KNOWN_VARIABLES = {"MOTCUA_ENV", *CONFIG_VARIABLES, *SETTING_VARIABLES, *TEST_VARIABLES}
+
+
+def server_from_env(environ=os.environ) -> tuple[int, int]:
+    """gunicorn's port and number of workers (`PORT`, `WEB_CONCURRENCY`)."""
+    def whole(name, default):
+        text = environ.get(name, default)
+        if not text.isdigit() or not 0 < int(text) < 65536:
+            raise ConfigError(name, f"{text!r} is not a whole number from 1 to 65535")
+        return int(text)
+    return whole("PORT", "5000"), whole("WEB_CONCURRENCY", "2")
 
 
 def settings_from_env(environ, max_diagram_bytes) -> Settings:

@@ -3,11 +3,9 @@
 `POST /dossiers/<code>/documents` takes either multipart (`file` plus its
 metadata) or JSON `{"reuse": <document id>}`; the guard in `api.guards` lets
 multipart reach this endpoint (`documents.upload_document`). Size limit,
-accepted types and the data folder come from the configuration.
+accepted types and the documents' folder are the engine's settings.
 """
-from pathlib import Path
-
-from flask import current_app, request, send_file
+from flask import request, send_file
 from flask_smorest import Blueprint
 from marshmallow import Schema, ValidationError, fields, validate
 
@@ -74,12 +72,9 @@ def upload_document(code):
     if upload is None:
         raise BadRequest("Send the document as the multipart field 'file'.",
                          [{"field": "file", "message": "missing"}])
-    config = current_app.config
     return documents.upload(
         ctx, code, content=upload.stream, filename=upload.filename,
-        content_type_claimed=upload.mimetype, **_load(UploadIn(), request.form.to_dict()),
-        storage_dir=_storage_dir(), max_bytes=config["MAX_DOCUMENT_BYTES"],
-        allowed_types=tuple(config["DOCUMENT_TYPES"]))
+        content_type_claimed=upload.mimetype, **_load(UploadIn(), request.form.to_dict()))
 
 
 @blp.get("/dossiers/<code>/documents")
@@ -109,7 +104,7 @@ def download_document(code, document_id):
     The file as an attachment, with its checksum as ETag (conditional and range
     requests are answered); the download is logged."""
     ctx = context()
-    document, path = documents.open_document(ctx, code, document_id, storage_dir=_storage_dir())
+    document, path = documents.open_document(ctx, code, document_id)
     log_read(ctx, code, "document.downloaded", dossier_id=document.dossier_id,
              document_id=document.id)
     response = send_file(path, mimetype=document.content_type, as_attachment=True,
@@ -117,11 +112,6 @@ def download_document(code, document_id):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.cache_control.private = True  # personal papers: no shared caches
     return response
-
-
-def _storage_dir() -> Path:
-    # absolute: send_file would read a relative path against the package folder
-    return Path(current_app.config["DATA_DIR"]).resolve()
 
 
 def _load(schema, data) -> dict:

@@ -28,6 +28,9 @@ class DossierIn(Schema):
     channel = fields.String(required=True, validate=validate.OneOf(CHANNELS))
     data = fields.Dict(load_default=dict)
     receiving_unit = fields.String(load_default=None)
+    handling_unit = fields.String(load_default=None, metadata={
+        "description": "The unit handling it: required for a commune-level procedure (a "
+                       "commune under the procedure's agency), else the agency"})
     # the desk's decision for a direct or postal dossier (default: received)
     outcome = fields.String(load_default=None, validate=validate.OneOf(OUTCOMES))
     missing = fields.List(fields.String(validate=validate.Length(min=1, max=500)),
@@ -79,7 +82,9 @@ class PublicDossierOut(Schema):
 @problems(403, (404, "No such procedure"),
           (409, "A concurrent change conflicts with this one; retry"),
           (422, "Invalid input, a procedure with no deployed version, a receiving unit "
-                "the caller is not in, an outcome for an online submission"))
+                "the caller is not in, an outcome for an online submission, a handling "
+                "unit missing (commune-level), outside the procedure's agency or lacking "
+                "a function the steps name"))
 def open_dossier(body):
     """Open a dossier (reception)
 
@@ -87,7 +92,8 @@ def open_dossier(body):
     clock starts), `supplement` (sent back for the papers in `missing`: national
     status 5, not received) or `refused` (with a `reason`: status 3). An `online`
     submission waits as new (status 1) until reception receives, sends back or
-    refuses it. Officers in several units name the `receiving_unit`."""
+    refuses it. Officers in several units name the `receiving_unit`. Any desk
+    may receive for any `handling_unit`."""
     return intake.open_dossier(context(), **body)
 
 

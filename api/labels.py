@@ -18,6 +18,7 @@ LABELS = {
     "step_outcome": {  # engine.dossier.slips.STEP_OUTCOMES
         "open": N_("Being processed"), "on_time": N_("On time"), "late": N_("Overdue"),
         "cancelled": N_("Cancelled")},
+    "calendar": {"day_off": N_("Day off"), "make_up": N_("Make-up working day")},
 }
 
 # Notification messages by key; parameters named `*_at` are instants (ISO text).

@@ -1,13 +1,13 @@
 """Routes for the dossier's life cycle: receive or refuse an online
-submission, supplement request and return, extension, withdraw, stop,
-return of the result."""
+submission, supplement request and return, moving it to another handling
+unit, extension, withdraw, stop, return of the result."""
 from datetime import datetime, timezone
 
 from flask import request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.dossier import lifecycle
+from engine.dossier import handling, lifecycle
 
 from .auth import context
 from .openapi import problems
@@ -106,6 +106,28 @@ def supplement_received(body, code):
     now); otherwise the clock and the steps resume or restart, national status
     back to 2 or 4."""
     return lifecycle.receive_supplement(context(), code, body["documents"])
+
+
+class MoveIn(Schema):
+    unit = fields.String(required=True, validate=validate.Length(min=1, max=64),
+                         metadata={"description": "The new handling unit's code"})
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+@blp.post("/dossiers/<code>/handling-unit")
+@blp.arguments(MoveIn)
+@blp.response(200, DossierOut)
+@problems((403, "Not a leader of the unit handling the dossier or of a unit above it"), 404,
+          (409, "The dossier is closed, or changed meanwhile"),
+          (422, "The unit is unknown, already handles the dossier, is not under the "
+                "procedure's agency, or lacks a function the steps name"))
+def move(body, code):
+    """Move a dossier to another handling unit (leaders)
+
+    When it was sent to the wrong commune: its open steps whose lanes name an
+    `@function` move to the new unit's, and the move (from, to, reason) is in
+    the dossier's history as `dossier.moved`."""
+    return handling.move(context(), code, body["unit"], body["reason"])
 
 
 @blp.post("/dossiers/<code>/extension")

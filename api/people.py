@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from engine.people import directory
 from engine.people.directory import ROLES
+from engine.people.functions import FUNCTION
 from engine.people.throttle import Throttled
 
 from .auth import (client_address, context, current_token, issue_token, public_context,
@@ -35,6 +36,10 @@ class UnitIn(Schema):
     parent = fields.String(load_default=None, allow_none=True)
     agency_code = fields.String(load_default=None, allow_none=True,
                                 validate=validate.Length(max=32))
+    function = fields.String(load_default=None, allow_none=True, validate=[
+        validate.Length(max=64), validate.Regexp(FUNCTION)], metadata={
+        "description": "The part it plays inside its agency (`desk`, `civil_status`, "
+                       "`leader`, ...): what `@function` lanes resolve to"})
 
 
 class UnitOut(Schema):
@@ -43,6 +48,7 @@ class UnitOut(Schema):
     parent = fields.Function(lambda unit: unit.parent.code if unit.parent else None,
                              allow_none=True, metadata={"type": "string"})
     agency_code = fields.String(allow_none=True)
+    function = fields.String(allow_none=True)
 
 
 class UserIn(Schema):
@@ -176,13 +182,14 @@ def list_users(args):
 @blp.arguments(UnitIn)
 @blp.response(201, UnitOut)
 @problems(403, (409, "A unit of this code exists"),
-          (422, "Invalid input: a code that is a role name, an unknown parent"))
+          (422, "Invalid input: a code that is a role name, an unknown parent, "
+                "a function that is not an identifier"))
 def create_unit(body):
     """Create a unit (administrators)
 
     A unit of the organisation: its code (used in lanes and candidate groups),
-    name, parent unit and agency code (dossier codes use the receiving unit's, or
-    its nearest ancestor's)."""
+    name, parent unit, agency code (dossier codes use the receiving unit's, or
+    its nearest ancestor's) and function (what `@function` lanes name)."""
     return directory.create_unit(context(), **body)
 
 

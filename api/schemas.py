@@ -101,6 +101,7 @@ class DossierOut(Schema):
     national_status = fields.Integer(validate=validate.Range(min=1, max=10))
     channel = fields.String(validate=validate.OneOf(CHANNELS))
     receiving_unit = fields.String(attribute="receiving_unit.code")
+    handling_unit = fields.String(attribute="handling_unit.code")
     created_at = Instant()
     received_at = Instant(allow_none=True)
     transfer_by = Instant(allow_none=True)

@@ -64,9 +64,8 @@ def make_clock(app, config):
 
 def register_secret(app):
     """Without a configured key, the one kept in DATA_DIR is read at the first request
-    (and generated then if `prepare` has not run), never when the app is built. The
-    event log's keyring is installed too (`register_audit_keys`)."""
-    register_audit_keys(app)
+    (and generated then if `prepare` has not run), never when the app is built. (The
+    event log's keys are settings: `engine.kernel.audit.keyring(ctx.settings)`.)"""
     if app.config["SECRET_KEY"]:
         return
 
@@ -74,19 +73,6 @@ def register_secret(app):
         if not app.config["SECRET_KEY"]:
             app.config["SECRET_KEY"] = _persistent_secret(app.config["DATA_DIR"])
     app.before_request(load_secret)
-
-
-def register_audit_keys(app):
-    """The event log's keys: MOTCUA_AUDIT_KEY, else the key file (MOTCUA_AUDIT_KEY_FILE,
-    or DATA_DIR/audit_keys), read when first needed and again whenever it changes."""
-    if app.config.get("AUDIT_KEY"):
-        audit.use_keyring(audit.parse(app.config["AUDIT_KEY"]))
-    else:
-        audit.use_keyring(audit.KeyFile(audit_key_file(app.config)))
-
-
-def audit_key_file(config) -> Path:
-    return Path(config.get("AUDIT_KEY_FILE") or Path(config["DATA_DIR"]) / "audit_keys")
 
 
 def prepare(app):
@@ -101,8 +87,9 @@ def prepare(app):
             bootstrap(app)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _persistent_secret(app.config["DATA_DIR"])
-    if not app.config.get("AUDIT_KEY"):
-        audit.KeyFile(audit_key_file(app.config)).ensure()
+    settings = app.config["SETTINGS"]
+    if not settings.audit_key and settings.audit_key_file:
+        audit.key_file(settings.audit_key_file).ensure()
 
 
 @contextmanager
@@ -135,7 +122,8 @@ def bootstrap(app):
     db = app.extensions["motcua.db"]
     if not needs_admin(db.session, username):
         return
-    ctx = Ctx(db.session(), app.extensions["motcua.clock"], SYSTEM_ADMIN)
+    ctx = Ctx(db.session(), app.extensions["motcua.clock"], SYSTEM_ADMIN,
+              settings=app.config["SETTINGS"])
     try:
         create_user(ctx, username, password, full_name="Administrator", roles=["admin"])
     except Conflict:

@@ -122,10 +122,11 @@ def services(count, database_url, data_dir):
     latencies = []
     with app.app_context():
         clock = app.extensions["motcua.clock"]
-        admin = Ctx(db.session(), clock, SYSTEM_ADMIN)
+        settings = app.config["SETTINGS"]
+        admin = Ctx(db.session(), clock, SYSTEM_ADMIN, settings=settings)
         loading.load_people(admin, json.loads((ROOT / "processes/demo.json").read_text()))
         loading.load_procedure_folder(admin, FOLDER)
-        people = {name: Ctx(db.session(), clock, _actor(db.session(), name))
+        people = {name: Ctx(db.session(), clock, _actor(db.session(), name), settings=settings)
                   for name in ("reception", "officer", "leader")}
         who = {"Task_Check": "reception", "Task_Review": "officer", "Task_Fee": "reception",
                "Task_Approve": "leader"}
@@ -165,11 +166,13 @@ def timers(count, database_url, data_dir):
     app = _app(database_url, data_dir)
     with app.app_context():
         clock = app.extensions["motcua.clock"]
-        admin = Ctx(db.session(), clock, SYSTEM_ADMIN)
+        settings = app.config["SETTINGS"]
+        admin = Ctx(db.session(), clock, SYSTEM_ADMIN, settings=settings)
         procedures.create_procedure(admin, "BENCH.T", "Timers", "SKHDT",
                                     {"value": 30, "unit": "working_days"})
         procedures.deploy_version(admin, "BENCH.T", boundary_bpmn("PT1S"))
-        reception = Ctx(db.session(), clock, _actor(db.session(), "reception"))
+        reception = Ctx(db.session(), clock, _actor(db.session(), "reception"),
+                        settings=settings)
         for _ in range(count):
             intake.open_dossier(reception, "BENCH.T", {"name": "A"}, "direct")
         clock.advance(timedelta(seconds=5))

@@ -133,8 +133,8 @@ def client(app):
 
 
 @pytest.fixture
-def admin_ctx(db, clock):
-    return Ctx(db, clock, SYSTEM_ADMIN)
+def admin_ctx(app, db, clock):
+    return Ctx(db, clock, SYSTEM_ADMIN, settings=app.config["SETTINGS"])
 
 
 @pytest.fixture

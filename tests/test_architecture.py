@@ -4,7 +4,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [p for d in ("engine", "api", "forms") for p in (ROOT / d).rglob("*.py")
-           if "migrations" not in p.parts] + [ROOT / "wsgi.py"]
+           if "migrations" not in p.parts] + [ROOT / "wsgi.py", ROOT / "gunicorn.conf.py"]
 
 
 def _imports(path):
@@ -45,7 +45,8 @@ def _imports_of(node):
     if isinstance(node, ast.Import):
         return [alias.name for alias in node.names]
     if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-        return [node.module]
+        # `from engine import store` imports the package engine.store
+        return [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
     return []
 
 

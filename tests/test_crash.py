@@ -22,6 +22,8 @@ from datetime import datetime, timezone
 import pytest
 from sqlalchemy import select
 
+from api.config import from_env
+from engine.kernel import audit
 from engine.kernel import events as event_log
 from engine.dossier import status as statuses
 from engine.dossier import workflow
@@ -152,7 +154,8 @@ def env(app, database_url, tmp_path):
     """The platform's processes on the test database, demo loaded, sharing this
     process's audit key (the timed diagrams are deployed from here); a killed
     scheduler's leases run out after 3 s."""
-    key = {"audit_key": app.config["AUDIT_KEY"]} if app.config.get("AUDIT_KEY") else {}
+    settings = app.config["SETTINGS"]
+    key = {"audit_key": settings.audit_key} if settings.audit_key else {}
     env = platform_env(database_url, tmp_path, timer_lease_seconds=3, **key)
     flask(env, "load-demo")
     return env
@@ -265,4 +268,5 @@ def verify_chains(env, db):
         assert verified.returncode == 0, verified.stdout + verified.stderr
         return
     streams = db.scalars(select(Event.stream).distinct()).all()
-    assert {s: event_log.verify_stream(db, s) for s in streams} == dict.fromkeys(streams)
+    keyring = audit.keyring(from_env(env).SETTINGS)
+    assert {s: event_log.verify_stream(db, s, keyring) for s in streams} == dict.fromkeys(streams)

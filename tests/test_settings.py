@@ -67,6 +67,16 @@ def test_the_scheduler_and_the_outbox_settings_come_from_the_environment(tmp_pat
     assert "s3cret-smtp" not in repr(settings) and "s3cret-smtp" not in str(settings)
 
 
+def test_the_documents_and_the_audit_keys_are_settings_in_the_data_folder(tmp_path):
+    settings = from_env({"MOTCUA_DATA_DIR": str(tmp_path), "MOTCUA_MAX_DOCUMENT_BYTES": "5000",
+                         "MOTCUA_AUDIT_KEY_FILE": str(tmp_path / "keys")}).SETTINGS
+    assert (settings.document_dir, settings.max_document_bytes, settings.audit_key_file,
+            settings.audit_key) == (tmp_path / "documents", 5000, tmp_path / "keys", None)
+    assert settings.document_types == ("application/pdf", "image/jpeg", "image/png")
+    assert from_env({"MOTCUA_DATA_DIR": str(tmp_path)}).SETTINGS.audit_key_file \
+        == tmp_path / "audit_keys"
+
+
 def test_the_defaults():
     settings = Settings()
     assert (settings.timer_lease_seconds, settings.timer_batch, settings.smtp_host,

@@ -67,7 +67,8 @@ def _due_dossiers(admin_ctx, login_as, count):
     dossier due timer long past by the wall clock (2 × count due timers)."""
     code = deploy_timed(login_as("designer"), duration="PT2S")
     user = get_user(admin_ctx.session, "reception")
-    reception = Ctx(admin_ctx.session, admin_ctx.clock, actor_for(admin_ctx.session, user.id))
+    reception = Ctx(admin_ctx.session, admin_ctx.clock, actor_for(admin_ctx.session, user.id),
+                    settings=admin_ctx.settings)
     for _ in range(count):
         intake.open_dossier(reception, code, {"name": "A"}, "direct")
     admin_ctx.session.close()

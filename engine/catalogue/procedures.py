@@ -14,7 +14,9 @@ from ..kernel.queries import paginate
 from ..kernel.settings import AMOUNT as ALLOTMENT
 from ..kernel.settings import SettingError, with_policy
 from ..kernel.uow import unit_of_work
+from ..people import functions
 from ..people.access import require_role
+from ..people.functions import known_functions
 from ..store.people import ROLES, Unit
 from ..store.procedures import Form, Procedure, ProcedureVersion
 from . import allotments
@@ -170,8 +172,9 @@ def _parse_forms(uploaded) -> dict[str, dict]:
 
 def _check_tasks(session, diagram, forms):
     units = set(session.scalars(select(Unit.code)))
-    known = units | set(ROLES)
-    errors = [{"element_id": lane, "message": f"lane '{lane}' names no unit or role"}
+    known = units | set(ROLES) | {f"@{name}" for name in known_functions(session)} | {
+        f"@{functions.DESK}"}
+    errors = [{"element_id": lane, "message": _unknown(f"lane '{lane}'", lane)}
               for lane in diagram.lanes if lane not in known]
     for task in diagram.user_tasks:
         if not task.candidate_groups:
@@ -181,7 +184,7 @@ def _check_tasks(session, diagram, forms):
         for group in task.candidate_groups:
             if group not in known and group != task.lane:
                 errors.append({"element_id": task.element_id, "line": task.line,
-                               "message": f"candidate group '{group}' names no unit or role"})
+                               "message": _unknown(f"candidate group '{group}'", group)})
         if task.form_key and task.form_key not in forms:
             errors.append({"element_id": task.element_id, "line": task.line,
                            "message": f"form '{task.form_key}' is not uploaded"})
@@ -198,6 +201,13 @@ def _check_tasks(session, diagram, forms):
                            "message": f"allotment '{task.allotment}' is not like 2d or 4h"})
     if errors:
         raise Invalid("The diagram cannot be deployed.", errors)
+
+
+def _unknown(what, name) -> str:
+    function = functions.relative(name)
+    if function is not None:
+        return f"{what} names the function '{function}', which no unit has"
+    return f"{what} names no unit or role"
 
 
 def _problem(problem) -> dict:

@@ -26,9 +26,9 @@ from .worktime import DEFAULT_SESSIONS, VN, WorkCalendar, build_calendar
 
 KINDS = ("day_off", "working_day")
 CACHE_SIZE = 32
-HOLIDAY_LANGUAGE = "vi"  # explicit: otherwise the package guesses from the process locale
-DAY_OFF_NAME = "Ngày nghỉ"
-MAKE_UP_REASON = "Ngày làm việc bù"
+# the `holidays` package's languages for Vietnam (named explicitly: otherwise it guesses
+# from the process locale)
+HOLIDAY_LANGUAGES = {"vi": "vi", "en": "en_US"}
 
 _cache = LRUCache(maxsize=CACHE_SIZE)  # one calendar per (sessions, overrides)
 
@@ -45,8 +45,10 @@ def _cached(sessions: tuple, pairs: frozenset) -> WorkCalendar:
     return build_calendar(sorted(pairs), sessions)
 
 
-def calendar_year(ctx, year: int | None = None) -> dict:
-    """Working days, holidays, make-up days, office hours and overrides of one year."""
+def calendar_year(ctx, year: int | None = None, language: str = "vi") -> dict:
+    """Working days, holidays, make-up days, office hours and overrides of one year.
+    Holidays carry the package's name in `language`, or an override's reason;
+    a day off or make-up day with neither has no name (the reader labels it)."""
     year = year or ctx.now().astimezone(VN).year
     rows = ctx.session.scalars(select(CalendarOverride).order_by(CalendarOverride.day)).all()
     cal = _cached(tuple(ctx.settings.office_hours),
@@ -58,30 +60,31 @@ def calendar_year(ctx, year: int | None = None) -> dict:
         "office_hours": [{"start": f"{start:%H:%M}", "end": f"{end:%H:%M}"}
                          for start, end in cal.sessions],
         "working_days": [day for day in days if cal.is_working_day(day)],
-        "holidays": _holidays(days, cal, reasons),
-        "make_up_days": [{"date": day, "reason": reasons.get(day) or MAKE_UP_REASON}
+        "holidays": _holidays(days, cal, reasons, language),
+        "make_up_days": [{"date": day, "reason": reasons.get(day) or None}
                          for day in days if day.weekday() >= 5 and cal.is_working_day(day)],
         "overrides": [{"date": row.day, "kind": row.kind, "reason": row.reason,
                        "created_by": row.created_by} for row in rows if row.day.year == year],
     }
 
 
-def _holidays(days, cal: WorkCalendar, reasons: dict) -> list[dict]:
+def _holidays(days, cal: WorkCalendar, reasons: dict, language: str) -> list[dict]:
     """Days off that are public holidays or would otherwise be worked."""
-    names, make_up = _package_year(days[0].year)
+    names, make_up = _package_year(days[0].year, language)
     listed = []
     for day in days:
         usually_worked = day.weekday() < 5 or day in make_up
         if not cal.is_working_day(day) and (day in names or usually_worked):
             listed.append({"date": day,
-                           "name": reasons.get(day) or names.get(day) or DAY_OFF_NAME})
+                           "name": reasons.get(day) or names.get(day) or None})
     return listed
 
 
 @lru_cache(maxsize=8)
-def _package_year(year: int) -> tuple[dict, frozenset]:
+def _package_year(year: int, language: str = "vi") -> tuple[dict, frozenset]:
     """The `holidays` package's names of the year's holidays, and its make-up Saturdays."""
-    data = holiday_data.country_holidays("VN", years=[year], language=HOLIDAY_LANGUAGE)
+    data = holiday_data.country_holidays("VN", years=[year],
+                                         language=HOLIDAY_LANGUAGES.get(language, "vi"))
     return dict(data), frozenset(day for day in data.weekend_workdays if day.year == year)
 
 

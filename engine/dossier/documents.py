@@ -3,9 +3,11 @@
 Owns uploading a file (its type is decided by its first bytes, never by its
 name or the type the sender claims), attaching an applicant's earlier document,
 held in a dossier the caller may see, to another dossier by reference,
-listing documents and opening their files.
-Files live under `<storage_dir>/documents/<2-char prefix>/<storage_name>` with
-a random name; each is written atomically before its row's transaction starts
+listing documents and opening their files. The folder, the size limit and the
+accepted types are the settings' (`document_dir`, `max_document_bytes`,
+`document_types`).
+Files live under `<document_dir>/<2-char prefix>/<storage_name>` with a random
+name; each is written atomically before its row's transaction starts
 (so the dossier is not locked while bytes arrive) and removed again if that
 transaction fails. A reused document shares its source's file.
 """
@@ -48,14 +50,15 @@ class Stored:
 
 
 def upload(ctx, code, *, content, filename, document_type, pages=None, digitized=False,
-           is_result=False, content_type_claimed=None, storage_dir, max_bytes,
-           allowed_types) -> Document:
+           is_result=False, content_type_claimed=None) -> Document:
     """Store `content` (bytes or a binary stream) as a document of dossier `code`."""
     require_role(ctx.actor, *ROLES)
     load_visible_dossier(ctx.session, ctx.actor, code)  # not found before a byte is stored
     if isinstance(content, (bytes, bytearray)):
         content = io.BytesIO(content)
-    stored = _store(content, Path(storage_dir), max_bytes, allowed_types)
+    settings = ctx.settings
+    stored = _store(content, document_dir(settings), settings.max_document_bytes,
+                    settings.document_types)
     try:
         with unit_of_work(ctx) as session:
             dossier = _lock(session, ctx.actor, code)
@@ -121,7 +124,7 @@ def list_documents(ctx, code, page=1, per_page=50) -> dict:
     return paginate(ctx.session, query, page, per_page)
 
 
-def open_document(ctx, code, document_id, *, storage_dir) -> tuple[Document, Path]:
+def open_document(ctx, code, document_id) -> tuple[Document, Path]:
     """The document row and the path of its file, for a download: only through a
     dossier the caller may see that holds this very row (a reused copy is its
     own row, so seeing the copy's dossier never opens the source's)."""
@@ -130,12 +133,19 @@ def open_document(ctx, code, document_id, *, storage_dir) -> tuple[Document, Pat
         Document.id == document_id, Document.dossier_id == dossier.id))
     if document is None:
         raise NotFound(f"No document {document_id} in dossier {code}.")
-    return document, storage_path(Path(storage_dir), document.storage_name)
+    return document, storage_path(document_dir(ctx.settings), document.storage_name)
 
 
-def storage_path(storage_dir: Path, storage_name: str) -> Path:
+def document_dir(settings) -> Path:
+    """The documents' folder, absolute (a download's file is sent by its path)."""
+    if settings.document_dir is None:
+        raise RuntimeError("no document folder: the configuration sets document_dir")
+    return Path(settings.document_dir).resolve()
+
+
+def storage_path(folder: Path, storage_name: str) -> Path:
     # a two-character prefix keeps any one folder small
-    return storage_dir / "documents" / storage_name[:2] / storage_name
+    return folder / storage_name[:2] / storage_name
 
 
 def display_name(filename: str | None) -> str:
@@ -161,11 +171,11 @@ def sniff(head: bytes, allowed_types) -> str:
     return found
 
 
-def _store(stream, storage_dir: Path, max_bytes: int, allowed_types) -> Stored:
+def _store(stream, folder: Path, max_bytes: int, allowed_types) -> Stored:
     head = _read_head(stream)
     content_type = sniff(head, allowed_types)
     storage_name = uuid.uuid4().hex
-    path = storage_path(storage_dir, storage_name)
+    path = storage_path(folder, storage_name)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     try:

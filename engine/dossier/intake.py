@@ -8,7 +8,7 @@ from ..catalogue.procedures import active_version, get_procedure
 from ..deadlines import statutory, steps, timers
 from ..deadlines.ladder import transfer_by
 from ..deadlines.worktime import VN
-from ..kernel import events
+from ..kernel import events, logs
 from ..kernel.errors import Conflict, Invalid, NotFound
 from ..kernel.queries import paginate
 from ..kernel.uow import unit_of_work
@@ -17,7 +17,8 @@ from ..people.directory import agency_code_of
 from ..store.dossiers import Dossier, DossierSequence
 from ..store.events import Event
 from ..store.people import Unit
-from . import projection
+from ..store.procedures import ProcedureVersion
+from . import handling, projection
 from . import status as states
 from . import supplements, workflow
 
@@ -26,18 +27,20 @@ OUTCOMES = ("received", "supplement", "refused")  # the desk's three, for every 
 
 
 def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=None,
-                 outcome=None, missing=(), note="", reason="") -> Dossier:
+                 outcome=None, missing=(), note="", reason="", handling_unit=None) -> Dossier:
     """A dossier at a desk (`direct`, `post`: received, sent back for papers, or
-    refused on the spot) or an online submission waiting as new."""
+    refused on the spot) or an online submission waiting as new; handled by
+    `handling_unit` (`engine.dossier.handling`), checked before anything is stored."""
     require_role(ctx.actor, "reception")
     if channel == "online" and outcome is not None:
         raise Invalid("An online submission waits as new: receive, send back or refuse it "
                       "afterwards.", [{"field": "outcome", "message": "not for online"}])
     fields = {"applicant": applicant, "channel": channel, "data": data or {}}
+    where = (procedure, receiving_unit, handling_unit)
     if outcome in (None, "received") and channel != "online":
-        return _receive_at_desk(ctx, procedure, receiving_unit, fields)
+        return _receive_at_desk(ctx, where, fields)
     with unit_of_work(ctx) as session:
-        version, unit = _where(session, ctx.actor, procedure, receiving_unit)
+        version, unit, fields["handling_unit"] = _where(session, ctx.actor, *where)
         dossier = _new(ctx, session, _next_code(session, unit, ctx.now()), version, unit, fields)
         projection.sync_parties(session, dossier)
         if channel == "online":
@@ -50,31 +53,38 @@ def open_dossier(ctx, procedure, applicant, channel, data=None, receiving_unit=N
     return dossier
 
 
-def _receive_at_desk(ctx, procedure, receiving_unit, fields) -> Dossier:
+def _receive_at_desk(ctx, where, fields) -> Dossier:
     """Received on the spot. The dossier's code is taken first, in its own
     short transaction (like a database sequence: never given twice, skipped if
     the reception then fails); the diagram's first steps run with no
-    transaction open; then one unit of work writes the dossier and its run."""
+    transaction open, on the version active then; then one unit of work writes
+    the dossier, on that same version, and its run."""
     with unit_of_work(ctx) as session:
-        version, unit = _where(session, ctx.actor, procedure, receiving_unit)
+        version, unit, _handling = _where(session, ctx.actor, *where)
         code = _next_code(session, unit, ctx.now())
-    instance = workflow.start(ctx, version, first_data(code, **fields))
+        instance = workflow.start(ctx, version, first_data(code, **fields))
+        version_id = version.id
+    logs.note_dossier(code)
+    ctx.session.rollback()  # nothing of the session stays open while the diagram runs
     failure = workflow.run(instance)
     with unit_of_work(ctx) as session:
-        version, unit = _where(session, ctx.actor, procedure, receiving_unit)
-        dossier = _new(ctx, session, code, version, unit, fields)
+        version, unit, handling_unit = _where(session, ctx.actor, *where, version_id=version_id)
+        dossier = _new(ctx, session, code, version, unit,
+                       {**fields, "handling_unit": handling_unit})
         receive_now(ctx, dossier, instance, failure)
     return dossier
 
 
-def _where(session, actor, procedure, receiving_unit):
-    """The version a new dossier runs and the desk receiving it (checked)."""
+def _where(session, actor, procedure, receiving_unit, handling_unit, version_id=None):
+    """The version a new dossier runs (the active one, or `version_id` once
+    chosen), the desk receiving it and the unit handling it (all checked)."""
     proc = get_procedure(session, procedure)
-    version = active_version(proc)
+    version = session.get(ProcedureVersion, version_id) if version_id else active_version(proc)
     if version is None:
         raise Invalid(f"Procedure {procedure} has no deployed version.",
                       [{"field": "procedure", "message": "no deployed version"}])
-    return version, _receiving_unit(session, actor, receiving_unit)
+    desk = _receiving_unit(session, actor, receiving_unit)
+    return version, desk, handling.handling_unit(session, proc, version, handling_unit)
 
 
 def _new(ctx, session, code, version, unit, fields) -> Dossier:

@@ -123,7 +123,7 @@ def extend(ctx, code, new_due_at, reason):
     require_role(ctx.actor, "leader")
     with unit_of_work(ctx) as session:
         dossier = _locked(ctx, session, code)
-        handling = dossier.procedure.agency.code
+        handling = dossier.handling_unit.code
         if "admin" not in ctx.actor.roles and handling not in within(session, ctx.actor):
             raise Forbidden(f"Only a leader of {handling}, the unit handling dossier {code}, "
                             f"may extend it.")

@@ -1,10 +1,13 @@
 """Projections of a dossier's running instance, written with its state:
 task rows (with step due times and their escalation ladder), parties, and
-BPMN timer rows. Lists and dashboards read these, never the state."""
+BPMN timer rows. Lists and dashboards read these, never the state. A step's
+`@function` and `@desk` candidates are resolved when it opens, against the
+dossier's handling and receiving units."""
 from sqlalchemy import select
 
 from ..deadlines import steps, timers
 from ..kernel import events
+from ..people import functions
 from ..store.dossiers import DossierParty, Task, TaskCandidate
 
 
@@ -29,8 +32,24 @@ def sync(ctx, dossier, ready, waiting_timers) -> list[Task]:
     return opened
 
 
+def groups_for(session, dossier, spec, lane) -> list[str]:
+    """A step's candidates for this dossier: its groups (or its lane), with
+    `@function` and `@desk` resolved to the dossier's units."""
+    named = spec.get("candidate_groups") or ([lane] if lane else [])
+    resolved = [functions.resolve(session, name, dossier.handling_unit, dossier.receiving_unit)
+                for name in named]
+    return list(dict.fromkeys(resolved))
+
+
+def replace_candidates(task, groups):
+    """The step's candidates become `groups` (rows kept where they stay)."""
+    kept = [row for row in task.candidates if row.party in groups]
+    have = {row.party for row in kept}
+    task.candidates = kept + [TaskCandidate(party=g) for g in groups if g not in have]
+
+
 def _open_task(ctx, dossier, view, spec):
-    groups = spec.get("candidate_groups") or ([view.lane] if view.lane else [])
+    groups = groups_for(ctx.session, dossier, spec, view.lane)
     task = Task(id=view.id, element_id=view.element_id, name=view.name or view.element_id,
                 status="open", form_key=spec.get("form_key"), allotment=spec.get("allotment"),
                 created_at=ctx.now(), candidates=[TaskCandidate(party=g) for g in groups])
@@ -45,11 +64,16 @@ def _open_task(ctx, dossier, view, spec):
 
 
 def sync_parties(session, dossier):
-    """Who may see the dossier: receiving unit, competent unit, task candidates."""
-    wanted = {dossier.receiving_unit.code, dossier.procedure.agency.code}
+    """Who may see the dossier: its receiving unit, its handling unit and the
+    candidates of its steps (open or past); a unit no longer one of them (the
+    dossier moved) stops seeing it. Not the procedure's agency: for a
+    commune-level procedure that is the province, over every commune."""
+    wanted = {dossier.receiving_unit.code, dossier.handling_unit.code}
     for task in dossier.tasks:
         wanted.update(task.candidate_groups)
-    have = set(session.scalars(select(DossierParty.party)
-                               .where(DossierParty.dossier_id == dossier.id)))
-    for party in sorted(wanted - have):
+    rows = {row.party: row for row in session.scalars(
+        select(DossierParty).where(DossierParty.dossier_id == dossier.id))}
+    for party in sorted(wanted - set(rows)):
         session.add(DossierParty(dossier_id=dossier.id, party=party))
+    for party in sorted(set(rows) - wanted):
+        session.delete(rows[party])

@@ -4,11 +4,13 @@ Each event's hash is an HMAC-SHA256 under an audit key kept outside the
 database (`MOTCUA_AUDIT_KEY`, or a key file in the data folder), so whoever
 can write to the database still cannot recompute a chain. A keyring maps key
 ids to keys, the last one current; each event names the key that sealed it, so
-a rotation keeps older events verifiable. The keyring reaches the engine once,
-at start-up (`use_keyring`); a key file is read again when it changes, so a
+a rotation keeps older events verifiable. The keyring comes from the settings
+(`keyring(ctx.settings)`): `audit_key` when set, else the key file
+`audit_key_file`, one `KeyFile` per path, read again when it changes, so a
 rotation by another process is seen at the next event.
 """
 import fcntl
+import functools
 import hashlib
 import hmac
 import os
@@ -131,16 +133,25 @@ class KeyFile:
         return temporary
 
 
-_provider = None  # a callable giving the Keyring, installed at start-up
+def keyring(settings) -> Keyring:
+    """The keyring of `settings`: `audit_key` when set, else its key file's."""
+    if settings.audit_key:
+        return _parsed(settings.audit_key)
+    if settings.audit_key_file:
+        return key_file(settings.audit_key_file)()
+    raise RuntimeError("no audit keyring: set MOTCUA_AUDIT_KEY or MOTCUA_AUDIT_KEY_FILE")
 
 
-def use_keyring(provider):
-    """Install the keyring: a `Keyring`, or a callable giving one (a `KeyFile`)."""
-    global _provider
-    _provider = provider if callable(provider) else (lambda: provider)
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> Keyring:
+    return parse(text)
 
 
-def keyring() -> Keyring:
-    if _provider is None:
-        raise RuntimeError("no audit keyring: the application installs one at start-up")
-    return _provider()
+def key_file(path) -> KeyFile:
+    """The one `KeyFile` of this path in this process (it remembers what it read)."""
+    return _key_file(Path(path))
+
+
+@functools.lru_cache(maxsize=32)
+def _key_file(path: Path) -> KeyFile:
+    return KeyFile(path)

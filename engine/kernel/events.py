@@ -2,8 +2,9 @@
 
 Every state change calls `record` inside its unit of work, so the change and
 its event commit together. Each row's hash is an HMAC (`engine.kernel.audit`) over
-its content and the previous row's hash in the same stream; `verify_stream`
-and `verify_all` recompute the chains. Reads of personal data are logged by
+its content and the previous row's hash in the same stream, under the keyring
+of the context's settings; `verify_stream` and `verify_all` recompute the
+chains with the keyring they are given. Reads of personal data are logged by
 `record_read`, in a transaction of their own.
 """
 import json
@@ -50,7 +51,7 @@ def _append(ctx, type_, stream, dossier_id, *, task_id=None, element_id=None, de
     row = Event(stream=stream, seq=seq, dossier_id=dossier_id, type=type_, at=ctx.now(),
                 actor=ctx.actor.username, task_id=task_id, element_id=element_id,
                 detail=detail or {}, prev_hash=prev)
-    row.key_id, row.hash = audit.keyring().seal(_text(row))
+    row.key_id, row.hash = audit.keyring(ctx.settings).seal(_text(row))
     session.add(row)
     session.flush()
     return row
@@ -94,9 +95,10 @@ class _Chain:
         return None
 
 
-def verify_stream(session, stream: str) -> int | None:
-    """Return the seq of the first row that breaks the chain, or None if intact."""
-    chain = _Chain(audit.keyring())
+def verify_stream(session, stream: str, keyring: audit.Keyring) -> int | None:
+    """Return the seq of the first row that breaks the chain under `keyring`, or None
+    if intact."""
+    chain = _Chain(keyring)
     for row in session.execute(select(*Event.__table__.c).where(Event.stream == stream)
                                .order_by(Event.seq)):
         if chain.check(row) is not None:
@@ -104,15 +106,16 @@ def verify_stream(session, stream: str) -> int | None:
     return None
 
 
-def verify_all(session) -> tuple[dict, Broken | None]:
-    """Walk every stream; returns counts (`streams`, `events`, `unkeyed`) and the
-    first broken event (by stream, then sequence), or None when all verify."""
-    ring, counts, chain, stream = audit.keyring(), dict(streams=0, events=0, unkeyed=0), None, None
+def verify_all(session, keyring: audit.Keyring) -> tuple[dict, Broken | None]:
+    """Walk every stream under `keyring`; returns counts (`streams`, `events`,
+    `unkeyed`) and the first broken event (by stream, then sequence), or None when
+    all verify."""
+    counts, chain, stream = dict(streams=0, events=0, unkeyed=0), None, None
     rows = session.execute(select(*Event.__table__.c).order_by(Event.stream, Event.seq)
                            .execution_options(yield_per=1000))
     for row in rows:
         if row.stream != stream:
-            chain, stream = _Chain(ring), row.stream
+            chain, stream = _Chain(keyring), row.stream
             counts["streams"] += 1
         counts["events"] += 1
         counts["unkeyed"] += row.key_id is None

@@ -12,12 +12,20 @@ creation) with a message naming it.
 
 The platform's own knobs are here too, so services read everything from
 `ctx.settings`: the scheduler's tick, lease and batch, the SMTP server of the
-e-mail outbox, the log format and level. Secrets (the SMTP password) are left
-out of `repr`, so a logged or printed Settings never shows them.
+e-mail outbox, the log format and level, the event log's audit keys, the
+documents' folder, size limit and accepted types, the password hash method.
+Secrets (the SMTP password, the audit keys) are left out of `repr`, so a logged
+or printed Settings never shows them. The files that default to the data folder
+(`audit_key_file`, `document_dir`) are filled in by the configuration, which
+knows that folder.
 """
 import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
+from pathlib import Path, PurePath
+
+from .audit import KeyringError
+from .audit import parse as parse_keyring
 
 AMOUNT = re.compile(r"^\d+(\.\d+)?[dh]$")
 LATE_SUPPLEMENT = ("refuse", "flag")
@@ -26,10 +34,12 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 POSITIVE_COUNTS = ("login_failures_per_user", "login_failures_per_address",
                    "login_window_seconds", "public_lookups_per_address",
                    "public_window_seconds", "heartbeat_max_age_seconds",
-                   "timer_lease_seconds", "timer_batch")
+                   "timer_lease_seconds", "timer_batch", "max_document_bytes")
 HOST = re.compile(r"^[A-Za-z0-9._:\[\]-]{1,253}$")
 ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MEDIA_TYPE = re.compile(r"^[a-z]+/[a-z0-9.+-]+$")
+DOCUMENT_TYPES = ("application/pdf", "image/jpeg", "image/png")
 HASH_METHOD = re.compile(r"^(scrypt(:\d+:\d+:\d+)?|pbkdf2:sha256(:\d+)?)$")
 PROCEDURE_KEYS = ("supplement_window", "late_supplement", "extension_notice",
                   "extension_limit")
@@ -88,6 +98,15 @@ class Settings:
     log_format: str = "text"
     log_level: str = "INFO"
     password_hash_method: str = "scrypt"  # tests use a fast one; not an environment variable
+    # The event log's keys (engine/kernel/audit.py): `audit_key` "id:key,..." (the last
+    # current), else the key file (the configuration's default: DATA_DIR/audit_keys).
+    audit_key: str | None = field(default=None, repr=False)
+    audit_key_file: Path | None = None
+    # Documents (engine/dossier/documents.py): their folder (the configuration's default:
+    # DATA_DIR/documents), the largest upload, the types accepted (judged by content).
+    document_dir: Path | None = None
+    max_document_bytes: int = 10_000_000
+    document_types: tuple = DOCUMENT_TYPES
 
     def __post_init__(self):
         _check_sessions(self.office_hours)
@@ -108,6 +127,7 @@ class Settings:
                 raise SettingError(name, "must be a whole number, 1 or more")
         _check_script_bounds(self)
         _check_platform(self)
+        _check_files(self)
 
     @classmethod
     def parse(cls, values: dict[str, str]) -> "Settings":
@@ -194,6 +214,26 @@ def _check_smtp(settings):
         raise SettingError("smtp_user", "required when an SMTP password is set")
 
 
+def _check_files(settings):
+    """The event log's keys and the documents' folder and types."""
+    if settings.audit_key is not None:
+        if not isinstance(settings.audit_key, str):
+            raise SettingError("audit_key", "must be text: id:key entries, comma-separated")
+        try:
+            parse_keyring(settings.audit_key)
+        except KeyringError as exc:
+            raise SettingError("audit_key", str(exc)) from None
+    for name in ("audit_key_file", "document_dir"):
+        value = getattr(settings, name)
+        if value is not None and not (isinstance(value, (str, PurePath)) and str(value)
+                                      and not CONTROL.search(str(value))):
+            raise SettingError(name, "must be a path without control characters")
+    types = settings.document_types
+    if not (isinstance(types, tuple) and types and all(
+            isinstance(kind, str) and MEDIA_TYPE.match(kind) for kind in types)):
+        raise SettingError("document_types", "must be media types like application/pdf")
+
+
 def _check_choice(name, value, choices):
     if value not in choices:
         raise SettingError(name, f"must be one of {', '.join(choices)}")
@@ -245,6 +285,10 @@ def _optional(_name, text) -> str | None:
     return text or None
 
 
+def _path(_name, text) -> Path | None:
+    return Path(text) if text else None
+
+
 def _flag(name, text) -> bool:
     value = text.lower()
     if value in ("1", "true", "yes", "on"):
@@ -270,5 +314,8 @@ _PARSERS.update({name: _integer for name, _ in SCRIPT_COUNTS})
 _PARSERS.update(script_cpu_seconds=_number, script_wall_seconds=_number,
                 scheduler_tick_seconds=_number, smtp_port=_integer, smtp_host=_optional,
                 smtp_user=_optional, smtp_password=_optional, smtp_starttls=_flag,
+                audit_key=_optional, audit_key_file=_path, document_dir=_path,
+                document_types=lambda name, text: tuple(
+                    kind.strip() for kind in text.split(",") if kind.strip()),
                 log_format=lambda name, text: text.lower(),
                 log_level=lambda name, text: text.upper())

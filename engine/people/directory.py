@@ -20,8 +20,8 @@ from ..kernel.uow import unit_of_work
 from ..store.people import ROLES, RevokedToken, Unit, User, UserRole
 from . import throttle
 from .access import require_role
+from .functions import check_function
 
-PASSWORD_HASH_METHOD = "scrypt"  # set from the configuration at start-up
 TOO_MANY = "Too many failed logins; retry later."
 
 
@@ -32,20 +32,22 @@ def needs_admin(session, username) -> bool:
     return session.scalar(select(User.id).where(User.username == username)) is None
 
 
-def create_unit(ctx, code, name, parent=None, agency_code=None) -> Unit:
+def create_unit(ctx, code, name, parent=None, agency_code=None, function=None) -> Unit:
     require_role(ctx.actor, "admin")
     if code in ROLES:
         raise Invalid("A unit code may not be a role name.",
                       [{"field": "code", "message": f"'{code}' is a role"}])
+    check_function(function)
     with unit_of_work(ctx) as session:
         if session.scalar(select(Unit.id).where(Unit.code == code)):
             raise Conflict(f"Unit {code} already exists.")
         parent_unit = _unit(session, parent, field="parent") if parent else None
-        unit = Unit(code=code, name=name, parent=parent_unit, agency_code=agency_code)
+        unit = Unit(code=code, name=name, parent=parent_unit, agency_code=agency_code,
+                    function=function)
         session.add(unit)
         session.flush()
         events.record(ctx, "unit.created", stream=f"unit:{code}",
-                      detail={"code": code, "parent": parent})
+                      detail={"code": code, "parent": parent, "function": function})
     return unit
 
 
@@ -63,7 +65,7 @@ def create_user(ctx, username, password, full_name="", roles=(), units=(), email
         if session.scalar(select(User.id).where(func.lower(User.username) == username.lower())):
             raise Conflict(f"User {username} already exists.")
         user = User(username=username,
-                    password_hash=generate_password_hash(password, PASSWORD_HASH_METHOD),
+                    password_hash=_hash(ctx, password),
                     full_name=full_name, email=email, created_at=ctx.now(),
                     units=[_unit(session, code, field="units") for code in dict.fromkeys(units)],
                     role_rows=[UserRole(role=role) for role in sorted(set(roles))])
@@ -152,7 +154,7 @@ def change_password(ctx, current: str, new: str, address: str, now):
                       [{"field": "current", "message": "not your current password"}])
     with unit_of_work(ctx) as session:
         user = session.get(User, ctx.actor.id)
-        _set_password(user, new)
+        _set_password(ctx, user, new)
         events.record(ctx, "user.password_changed", stream=f"user:{user.username}")
     throttle.give_back(ctx, user_limit, now)
 
@@ -168,7 +170,7 @@ def update_user(ctx, username, **changes) -> User:
     with unit_of_work(ctx) as session:
         user = get_user(session, username)
         _keep_an_admin(session, user, changes)
-        _apply(session, user, changes)
+        _apply(ctx, session, user, changes)
         detail = {key: value for key, value in changes.items() if key != "password"}
         if "password" in changes:
             detail["password"] = "set"
@@ -176,7 +178,7 @@ def update_user(ctx, username, **changes) -> User:
     return user
 
 
-def _apply(session, user, changes):
+def _apply(ctx, session, user, changes):
     for name in ("full_name", "email"):
         if name in changes:
             setattr(user, name, changes[name])
@@ -192,11 +194,15 @@ def _apply(session, user, changes):
         if not user.active:
             user.token_generation += 1
     if "password" in changes:
-        _set_password(user, changes["password"])
+        _set_password(ctx, user, changes["password"])
 
 
-def _set_password(user, password):
-    user.password_hash = generate_password_hash(password, PASSWORD_HASH_METHOD)
+def _hash(ctx, password) -> str:
+    return generate_password_hash(password, ctx.settings.password_hash_method)
+
+
+def _set_password(ctx, user, password):
+    user.password_hash = _hash(ctx, password)
     user.token_generation += 1  # every token issued before stops working
 
 

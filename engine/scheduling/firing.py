@@ -7,7 +7,7 @@ commit together.
 - `reminder`: the assignee is told the step is due soon (`task.due_soon`).
 - `step_due`: the step is marked overdue; the leaders of its unit are told.
 - `escalation`: supervisors of its unit or an ancestor unit are told.
-- `dossier_due`: the dossier is marked overdue; its competent unit's leaders
+- `dossier_due`: the dossier is marked overdue; its handling unit's leaders
   and supervisors are told.
 """
 from contextvars import ContextVar
@@ -108,23 +108,23 @@ def _escalation(ctx, timer, dossier):
 
 def _tell_up_the_tree(ctx, timer, dossier, task, role, notification, event):
     """Notify the nearest holders of `role` above the task's groups, and log it."""
-    people = _up_the_tree(ctx.session, task.candidate_groups or _agency(dossier), role)
+    people = _up_the_tree(ctx.session, task.candidate_groups or _handling(dossier), role)
     sent = notify(ctx, people, notification, params=_about(dossier, task), dossier=dossier,
                   task_id=task.id, timer_id=timer.id, email=True)
     events.record(ctx, event, dossier=dossier, task_id=task.id, element_id=task.element_id,
                   detail={"notified": _names(n.user for n in sent)})
 
 
-def _agency(dossier):
-    return [dossier.procedure.agency.code]
+def _handling(dossier):
+    return [dossier.handling_unit.code]
 
 
 def _dossier_due(ctx, timer, dossier):
     if dossier.resolved_at is not None or dossier.clock_state != "running":
         return
     dossier.overdue_at = ctx.now()
-    people = (_up_the_tree(ctx.session, _agency(dossier), "leader")
-              + _up_the_tree(ctx.session, _agency(dossier), "supervisor"))
+    people = (_up_the_tree(ctx.session, _handling(dossier), "leader")
+              + _up_the_tree(ctx.session, _handling(dossier), "supervisor"))
     sent = notify(ctx, people, "dossier.overdue", params=_about(dossier), dossier=dossier,
                   timer_id=timer.id, email=True)
     events.record(ctx, "dossier.overdue", dossier=dossier,

@@ -160,7 +160,7 @@ def _record_failure(ctx, owner, timer_id, exc):
         if timer.lock_owner != owner or timer.fired_at is not None:
             return
         timer.attempts += 1
-        timer.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        timer.last_error = logs.describe(exc)  # never a statement or its parameters
         timer.lock_owner = None
         # the lease field doubles as "not before": 2, 4, 8 ... seconds, at most an hour
         backoff = min(2 ** timer.attempts, 3600)

@@ -34,6 +34,8 @@ class Dossier(db.Model):
     procedure_id: Mapped[int] = mapped_column(ForeignKey("procedure.id"), index=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("procedure_version.id"))
     receiving_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    # the competent unit: the procedure's agency, or a commune under it (`@function` lanes)
+    handling_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
     national_status: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(16))
@@ -60,7 +62,8 @@ class Dossier(db.Model):
 
     procedure = relationship("Procedure")
     version = relationship("ProcedureVersion")
-    receiving_unit = relationship("Unit")
+    receiving_unit = relationship("Unit", foreign_keys=[receiving_unit_id])
+    handling_unit = relationship("Unit", foreign_keys=[handling_unit_id])
     tasks: Mapped[list["Task"]] = relationship(back_populates="dossier",
                                                order_by="Task.created_at")
     parties: Mapped[list["DossierParty"]] = relationship(cascade="all, delete-orphan")
@@ -72,7 +75,7 @@ class Dossier(db.Model):
 
 
 class DossierParty(db.Model):
-    """A unit code or role that may see the dossier (receiving, competent, candidate)."""
+    """A unit code or role that may see the dossier (receiving, handling, candidate)."""
     __tablename__ = "dossier_party"
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
                                             primary_key=True)

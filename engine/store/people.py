@@ -27,6 +27,8 @@ class Unit(db.Model):
     name: Mapped[str] = mapped_column(String(255))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     agency_code: Mapped[str | None] = mapped_column(String(32))
+    # the part it plays inside its agency (`desk`, `civil_status`, ...): `@function` lanes
+    function: Mapped[str | None] = mapped_column(String(64))
     parent: Mapped["Unit | None"] = relationship(remote_side=[id])
 
 

@@ -4,10 +4,12 @@ APPLICANT = {"name": "Nguyễn Văn An", "id_number": "001099012345", "phone": "
              "email": "an@example.vn", "address": "12 Lê Lợi, Huế"}
 
 
-def open_dossier(reception, procedure, data=None, channel="direct"):
-    response = reception.post("/api/v1/dossiers", json={
-        "procedure": procedure, "applicant": APPLICANT, "channel": channel,
-        "data": data or {}})
+def open_dossier(reception, procedure, data=None, channel="direct", handling_unit=None):
+    body = {"procedure": procedure, "applicant": APPLICANT, "channel": channel,
+            "data": data or {}}
+    if handling_unit is not None:  # required for a commune-level procedure
+        body["handling_unit"] = handling_unit
+    response = reception.post("/api/v1/dossiers", json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 

@@ -6,17 +6,21 @@ import hmac
 import io
 from datetime import timedelta
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import select, update
 
 from api.config import ProductionConfig, TestConfig, from_env
-from engine.kernel import events
+from engine.kernel import audit, events
+from engine.kernel.settings import Settings
 from engine.store.events import Event
 
 from .helpers import open_dossier
 
-TEST_KEY = TestConfig.AUDIT_KEY.partition(":")[2]
+TEST_KEY = TestConfig.SETTINGS.audit_key.partition(":")[2]
+KEYRING = audit.keyring(TestConfig.SETTINGS)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
@@ -40,7 +44,7 @@ def test_events_are_sealed_with_the_audit_key(household, login_as, db):
         actor="mallory", hash=hashlib.sha256(text.replace('"reception"', '"mallory"')
                                              .encode()).hexdigest()))
     db.commit()
-    assert events.verify_stream(db, code) == 1
+    assert events.verify_stream(db, code, KEYRING) == 1
 
 
 def test_audit_verify_exits_0_or_names_the_first_broken_event(app, household, login_as, db):
@@ -68,7 +72,7 @@ def test_a_deleted_event_breaks_the_chain(app, household, login_as, db):
 def key_file(config):
     """The platform keeps its keys in DATA_DIR/audit_keys (no MOTCUA_AUDIT_KEY); ask
     for this before `app`."""
-    config.AUDIT_KEY = None
+    config.SETTINGS = replace(config.SETTINGS, audit_key=None)
     return config.DATA_DIR / "audit_keys"
 
 
@@ -117,10 +121,10 @@ def test_events_from_before_keyed_hashing_verify_until_a_keyed_one(household, lo
     assert len(rows) == 3
     _reseal(rows, [None, None, "test"])
     db.commit()
-    assert events.verify_stream(db, code) is None
+    assert events.verify_stream(db, code, KEYRING) is None
     _reseal(rows, [None, "test", None])
     db.commit()
-    assert events.verify_stream(db, code) == 3  # unkeyed after keyed: forged
+    assert events.verify_stream(db, code, KEYRING) == 3  # unkeyed after keyed: forged
 
 
 def test_reads_of_personal_data_are_logged_on_the_dossier_s_chain(household, login_as, app):
@@ -194,8 +198,21 @@ def test_production_requires_an_audit_key_and_bad_keys_stop_the_start(tmp_path):
     with pytest.raises(RuntimeError, match="MOTCUA_AUDIT_KEY: the key k1 is shorter"):
         from_env({"MOTCUA_DATA_DIR": str(tmp_path), "MOTCUA_AUDIT_KEY": "k1:short"})
     keys = "old:" + "a" * 32 + ",new:" + "b" * 32
-    assert from_env({"MOTCUA_DATA_DIR": str(tmp_path), "MOTCUA_AUDIT_KEY": keys}).AUDIT_KEY \
-        == keys
+    assert from_env({"MOTCUA_DATA_DIR": str(tmp_path), "MOTCUA_AUDIT_KEY": keys}) \
+        .SETTINGS.audit_key == keys
+
+
+def test_the_keys_are_settings_out_of_repr_and_the_key_file_is_one_per_path(tmp_path):
+    key = "k1:" + "a" * 32
+    settings = from_env({"MOTCUA_DATA_DIR": str(tmp_path), "MOTCUA_AUDIT_KEY": key}).SETTINGS
+    assert key not in repr(settings) and settings.audit_key_file == tmp_path / "audit_keys"
+    assert audit.keyring(settings).current == "k1"
+    from_file = replace(settings, audit_key=None)
+    assert audit.keyring(from_file).current == settings.audit_key_file.read_text().split(":")[0]
+    assert audit.key_file(tmp_path / "audit_keys") is audit.key_file(str(tmp_path / "audit_keys"))
+    assert not hasattr(audit, "use_keyring")
+    with pytest.raises(RuntimeError, match="no audit keyring"):
+        audit.keyring(Settings())
 
 
 def test_reads_logged_while_commands_run_keep_one_chain(household, login_as, app):

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from api.config import TestConfig
 from engine.catalogue.loading import load_people
 from engine.kernel.context import Ctx
 from engine.scheduling.scheduler import fire_due
@@ -54,6 +55,7 @@ POST   /dossiers/{code}/refuse                          reception   dossier     
 POST   /dossiers/{code}/supplement-request      reception+officer   dossier      200 received
 POST   /dossiers/{code}/supplement-received             reception   dossier      200 sent_back
 POST   /dossiers/{code}/extension                       leader      dossier      200 received
+POST   /dossiers/{code}/handling-unit                   leader      dossier      200 received
 POST   /dossiers/{code}/withdraw                        reception   dossier      200 received
 POST   /dossiers/{code}/stop                            leader      dossier      200 received
 POST   /dossiers/{code}/return                          reception   dossier      200 resolved
@@ -251,6 +253,7 @@ def _request(row, who, target, world):
         "/dossiers/{code}/stop": {"reason": "x"}, "/dossiers/{code}/return": {"channel": "desk"},
         "/dossiers/{code}/supplement-request": {"missing": ["Giấy"]},
         "/dossiers/{code}/extension": {"new_due_at": "2026-05-07T09:00:00+07:00", "reason": "x"},
+        "/dossiers/{code}/handling-unit": {"unit": "SKHDT.DKKD", "reason": "x"},
         "/tasks/{task_id}/assign": {"username": "officer"},
         "/tasks/{task_id}/complete": {"data": REVIEW},
         "/calendar/overrides": {"date": (date(2029, 1, 1) + timedelta(days=n)).isoformat(),
@@ -366,7 +369,7 @@ def test_notifications_reach_only_those_who_see_the_dossier(client, matrix, cloc
     task = world.desk.get(f"/api/v1/dossiers/{code}").get_json()["tasks"][0]
     assert world.desk.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 200
     clock.advance(timedelta(days=14))
-    assert fire_due(Ctx(db, clock), "matrix") >= 4
+    assert fire_due(Ctx(db, clock, settings=TestConfig.SETTINGS), "matrix") >= 4
     for who in whos[:-1]:
         for item in who.caller.get("/api/v1/notifications?per_page=100").get_json()["items"]:
             owners[item["id"]] = who.username

@@ -19,7 +19,7 @@ def _count(db, query):
 
 
 def test_the_2026_calendar(demo, login_as):
-    response = login_as("officer").get(f"{URL}?year=2026")
+    response = login_as("officer").get(f"{URL}?year=2026", headers={"Accept-Language": "vi"})
     assert response.status_code == 200
     year = response.get_json()
     assert year["year"] == 2026
@@ -34,6 +34,16 @@ def test_the_2026_calendar(demo, login_as):
     assert [entry["date"] for entry in year["make_up_days"]] == ["2026-08-22"]
     assert "2026-08-22" in year["working_days"] and "2026-08-29" not in year["working_days"]
     assert year["overrides"] == []
+
+
+def test_names_are_in_the_readers_language(demo, login_as, admin_ctx):
+    officer = login_as("officer")
+    english = officer.get(f"{URL}?year=2026").get_json()  # the API's default: English
+    names = {entry["date"]: entry["name"] for entry in english["holidays"]}
+    assert "Lunar New Year" in names["2026-02-17"] and "Hung" in names["2026-04-27"]
+    assert [d["reason"] for d in english["make_up_days"]] == ["Make-up working day"]
+    vietnamese = officer.get(f"{URL}?year=2026&lang=vi").get_json()
+    assert [d["reason"] for d in vietnamese["make_up_days"]] == ["Ngày làm việc bù"]
 
 
 def test_the_year_defaults_to_the_clock_and_is_checked(demo, client, login_as):

@@ -28,3 +28,10 @@ def test_create_unit_user_and_deploy_folder(app, login_as):
     assert "version 1 is current" in result.output
     bad = runner.invoke(args=["create-unit", "SXD", "again"])
     assert bad.exit_code == 1 and "Error: Unit SXD already exists." in bad.output
+    result = runner.invoke(args=["create-unit", "SXD.CP", "Phòng cấp phép", "--parent", "SXD",
+                                 "--function", "construction"])
+    assert result.exit_code == 0, result.output
+    units = {u["code"]: u for u in login_as("admin").get("/api/v1/units").get_json()["items"]}
+    assert units["SXD.CP"]["function"] == "construction"
+    bad = runner.invoke(args=["create-unit", "SXD.X", "x", "--function", "Not A Function"])
+    assert bad.exit_code == 1 and "function" in bad.output

@@ -2,6 +2,7 @@
 reference for the same applicant, who may do what, download and history."""
 import hashlib
 import io
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -97,12 +98,23 @@ def test_a_png_claimed_as_pdf_is_kept_as_png(household, login_as):
 
 
 def test_a_file_over_the_limit_is_refused_and_not_kept(app, db, household, login_as):
-    app.config["MAX_DOCUMENT_BYTES"] = len(PDF)
+    app.config["SETTINGS"] = replace(app.config["SETTINGS"], max_document_bytes=len(PDF))
     reception = login_as("reception")
     code = open_dossier(reception, household)["code"]
     assert upload(reception, code, content=PDF + b"x").status_code == 413
     assert row_count(db) == 0 and stored_files(app) == []
     assert upload(reception, code, content=PDF).status_code == 201  # exactly the limit
+
+
+def test_the_documents_folder_is_a_setting(app, household, login_as, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    app.config["SETTINGS"] = replace(app.config["SETTINGS"], document_dir=elsewhere)
+    reception = login_as("reception")
+    code = open_dossier(reception, household)["code"]
+    document = upload(reception, code).get_json()
+    assert stored_files(app) == [] and len([p for p in elsewhere.rglob("*") if p.is_file()]) == 1
+    response = reception.get(f"/api/v1/dossiers/{code}/documents/{document['id']}/content")
+    assert response.status_code == 200 and response.data == PDF
 
 
 @pytest.mark.parametrize("filename, shown", [
@@ -232,9 +244,11 @@ def test_closed_dossiers_take_no_documents_and_ids_are_bounded(household, login_
 CITIZEN = {"name": "Phạm Văn Cường", "id_number": "079099001234"}
 
 
-def _open_for(caller, procedure, applicant=CITIZEN):
-    response = caller.post("/api/v1/dossiers", json={
-        "procedure": procedure, "applicant": applicant, "channel": "direct"})
+def _open_for(caller, procedure, applicant=CITIZEN, handling_unit=None):
+    body = {"procedure": procedure, "applicant": applicant, "channel": "direct"}
+    if handling_unit is not None:  # required for a commune-level procedure
+        body["handling_unit"] = handling_unit
+    response = caller.post("/api/v1/dossiers", json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()["code"]
 
@@ -252,7 +266,8 @@ def test_a_desk_cannot_reuse_papers_of_a_dossier_it_cannot_see(app, db, two_agen
     source = _open_for(reception, record)
     original = upload(reception, source).get_json()
     assert ward.get(f"/api/v1/dossiers/{source}").status_code == 404
-    target = _open_for(ward, birth)  # same identity number, typed at the ward's desk
+    # same identity number, typed at the ward's desk
+    target = _open_for(ward, birth, handling_unit="UBND.PHUHOI")
     response = ward.post(f"/api/v1/dossiers/{target}/documents", json={"reuse": original["id"]})
     assert response.status_code == 404, response.get_json()
     missing = ward.post(f"/api/v1/dossiers/{target}/documents", json={"reuse": 999_999})
@@ -284,7 +299,7 @@ def test_a_download_needs_a_visible_dossier_holding_that_row(two_agencies, login
     record, birth = two_agencies
     reception, ward = login_as("reception"), login_as("phuhoi_desk")
     hidden = upload(reception, _open_for(reception, record)).get_json()
-    own = _open_for(ward, birth)
+    own = _open_for(ward, birth, handling_unit="UBND.PHUHOI")
     mine = upload(ward, own).get_json()
     base = f"/api/v1/dossiers/{own}/documents"
     assert ward.get(f"{base}/{mine['id']}/content").status_code == 200

@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from api.config import TestConfig
+from engine.kernel import audit
 from engine.kernel.events import verify_stream
 
 from .helpers import claim_and_complete, open_dossier, open_task
@@ -66,7 +68,8 @@ def test_dossier_runs_through_three_lanes(household, login_as, clock, db, inspec
     assert all(e["at"].endswith("+07:00") for e in history)
     assert history[0]["at"] == "2026-04-24T09:00:00.000+07:00"
     assert history[-1]["at"] == "2026-04-24T09:30:00.000+07:00"
-    assert verify_stream(db, code) is None  # the whole history is one intact chain
+    keyring = audit.keyring(TestConfig.SETTINGS)
+    assert verify_stream(db, code, keyring) is None  # the whole history is one intact chain
 
 
 def test_codes_are_sequential_per_agency_and_day(household, login_as, clock):

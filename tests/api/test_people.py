@@ -25,7 +25,7 @@ def test_admin_manages_units_and_users(demo, login_as):
                                                  "parent": "UBND", "agency_code": "000.00.14.H22"})
     assert response.status_code == 201
     assert response.get_json() == {"code": "SXD", "name": "Sở Xây dựng", "parent": "UBND",
-                                   "agency_code": "000.00.14.H22"}
+                                   "agency_code": "000.00.14.H22", "function": None}
     assert admin.post("/api/v1/units", json={"code": "SXD", "name": "x"}).status_code == 409
     response = admin.post("/api/v1/users", json={
         "username": "xd1", "password": "long-enough", "roles": ["officer"], "units": ["SXD"]})

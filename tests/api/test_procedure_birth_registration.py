@@ -1,7 +1,10 @@
 """Đăng ký khai sinh (processes/birth-registration) over the API: a walk-in
-dossier at the Phú Hội ward desk, checked and entered in the register by the
-civil status officer, signed by the chairman, due one working day after
-reception."""
+dossier at the Phú Hội ward desk, handled by Phú Hội (a commune-level
+procedure of the province: its `@desk`, `@civil_status` and `@leader` lanes
+resolve to the ward's desk, civil status officer and leaders), checked and
+entered in the register by the civil status officer, signed by the chairman,
+due one working day after reception. Other communes:
+test_birth_in_every_commune.py."""
 from datetime import timedelta
 
 import pytest
@@ -9,6 +12,7 @@ import pytest
 from .walk import Walk, deploy
 
 DESK, OFFICER, CHAIRMAN = "phuhoi_desk", "phuhoi_hotich", "phuhoi_chutich"
+WARD = "UBND.PHUHOI"  # the handling commune (a commune-level procedure names it)
 RECEPTION = {
     "child_name": "Nguyễn Minh Khang", "child_dob": "2026-04-20", "child_sex": "male",
     "child_ethnicity": "Kinh", "child_nationality": "Việt Nam",
@@ -29,7 +33,7 @@ def birth(demo, admin_ctx):
 
 
 def test_walk_in_birth_registration_is_resolved_in_three_steps(birth, login_as, clock):
-    walk = Walk(login_as, birth, DESK)
+    walk = Walk(login_as, birth, DESK, handling_unit=WARD)
     opened = walk.opened
     assert opened["code"] == "000.21.33.H22-260424-0001"  # the ward's agency code
     assert (opened["status"], opened["national_status"]) == ("received", 2)
@@ -67,7 +71,7 @@ def test_walk_in_birth_registration_is_resolved_in_three_steps(birth, login_as, 
 
 
 def test_a_requester_id_that_is_not_twelve_digits_is_refused(birth, login_as):
-    walk = Walk(login_as, birth, DESK)
+    walk = Walk(login_as, birth, DESK, handling_unit=WARD)
     bad = {**RECEPTION, "requester_id_number": "04609001234"}  # 11 digits
     assert walk.refused("Task_Receive", DESK, "UBND.PHUHOI.MC", bad) == ["requester_id_number"]
     assert walk.task_events(DESK) == [("task.claimed", "Task_Receive", DESK)]
@@ -81,7 +85,7 @@ def test_a_requester_id_that_is_not_twelve_digits_is_refused(birth, login_as):
 ], ids=["sign", "refuse"])
 def test_the_chairman_signs_or_refuses_and_each_ends_on_its_own(
         birth, login_as, db, decision, end):
-    walk = Walk(login_as, birth, DESK)
+    walk = Walk(login_as, birth, DESK, handling_unit=WARD)
     walk.step("Task_Receive", DESK, "UBND.PHUHOI.MC", RECEPTION)
     walk.step("Task_Verify", OFFICER, "UBND.PHUHOI.TP", VERIFY)
     assert walk.decide_last("Task_Sign", CHAIRMAN, "UBND.PHUHOI.LD", decision, db) == [end]

@@ -4,6 +4,8 @@ dossier's code is taken in its own short transaction first; receiving an
 online submission or the papers of a supplement runs on a snapshot, is run
 again when the dossier changed meanwhile, and is a conflict that writes
 nothing when it keeps changing."""
+from pathlib import Path
+
 import pytest
 from sqlalchemy import update
 
@@ -119,3 +121,29 @@ def test_papers_back_at_reception_receive_the_dossier_unlocked(
     back = _post(reception, code, "supplement-received", {"documents": ["CCCD"]})
     assert len(runs) == 2 and back["status"] == "received" and back["received_at"]
     assert [t["element_id"] for t in back["tasks"]] == ["Task_Check"]
+
+
+def test_a_version_deployed_while_the_desk_receives_leaves_the_dossier_on_its_own(
+        household, login_as, db, monkeypatch, admin_ctx):
+    from engine.catalogue import procedures
+    folder = Path(__file__).resolve().parents[2] / "processes" / "business-household"
+    xml = (folder / "business-household.bpmn").read_bytes().replace(
+        b"</bpmn:definitions>", b"<!-- version 2 --></bpmn:definitions>")
+    forms = [path.read_bytes() for path in sorted((folder / "forms").glob("*.json"))]
+    deployed, real = [], workflow.run
+
+    def run(instance, step=None):
+        if not deployed:  # a designer deploys while the diagram runs, no lock in the way
+            deployed.append(procedures.deploy_version(admin_ctx, household, xml, forms).number)
+        return real(instance, step)
+    monkeypatch.setattr(workflow, "run", run)
+    reception = login_as("reception")
+    dossier = open_dossier(reception, household)
+    monkeypatch.undo()
+    assert deployed == [2] and dossier["version"] == 1
+    task = dossier["tasks"][0]
+    assert reception.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 200
+    response = reception.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
+        "business_name": "Tiệm", "capital": 5, "needs_inspection": False}})
+    assert response.status_code == 200, response.get_json()
+    assert open_dossier(reception, household)["version"] == 2

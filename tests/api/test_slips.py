@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from api.config import TestConfig
 from engine.deadlines import statutory
 from engine.kernel import events
 from engine.deadlines.worktime import VN
@@ -33,7 +34,8 @@ def _slip(caller, code, kind):
 
 def _change(db, clock, code, change, username="reception"):
     """Run `change(ctx, dossier)` in a unit of work as `username`."""
-    ctx = Ctx(db, clock, actor_for(db, get_user(db, username).id))
+    ctx = Ctx(db, clock, actor_for(db, get_user(db, username).id),
+              settings=TestConfig.SETTINGS)
     with unit_of_work(ctx) as session:
         change(ctx, session.scalar(select(Dossier).where(Dossier.code == code)))
 

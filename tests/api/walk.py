@@ -34,10 +34,12 @@ def deploy(admin_ctx, folder_name: str) -> str:
 class Walk:
     """One walk-in dossier, opened by `desk_user`, and the steps done on it."""
 
-    def __init__(self, login_as, procedure: str, desk_user: str, data=None):
+    def __init__(self, login_as, procedure: str, desk_user: str, data=None,
+                 handling_unit=None):
         self._login_as, self._callers = login_as, {}
         self.steps = []  # (element_id, username) in the order they were completed
-        self.opened = open_dossier(self.caller(desk_user), procedure, data, channel="direct")
+        self.opened = open_dossier(self.caller(desk_user), procedure, data, channel="direct",
+                                   handling_unit=handling_unit)
         self.code = self.opened["code"]
 
     def caller(self, username: str):

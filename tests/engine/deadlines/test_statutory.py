@@ -23,7 +23,8 @@ def at(m, d, hh, mm=0):
 def dossier(household, admin_ctx, clock):
     clock.set(at(5, 4, 9))  # Monday 4 May 09:00; 3 working days -> Thursday 7 May 09:00
     user = get_user(admin_ctx.session, "reception")
-    ctx = Ctx(admin_ctx.session, clock, actor_for(admin_ctx.session, user.id))
+    ctx = Ctx(admin_ctx.session, clock, actor_for(admin_ctx.session, user.id),
+              settings=admin_ctx.settings)
     return intake.open_dossier(ctx, household, {"name": "A"}, "direct")
 
 

@@ -9,8 +9,8 @@ from engine.scheduling import firing, scheduler
 from engine.store.events import Event
 from engine.store.timers import Timer
 
-from ..api.conftest_data import deploy_timed
-from ..api.helpers import open_dossier
+from ...api.conftest_data import deploy_timed
+from ...api.helpers import open_dossier
 
 
 def _timers(db, kind=None):
@@ -99,7 +99,7 @@ def test_timer_expressions_count_working_days(demo, login_as, admin_ctx, clock, 
 
 
 def test_a_timer_on_another_branch_keeps_the_incident(demo, login_as, admin_ctx, clock, db):
-    from ..api.conftest_data import incident_and_timer_bpmn
+    from ...api.conftest_data import incident_and_timer_bpmn
     designer, leader = login_as("designer"), login_as("leader")
     designer.post("/api/v1/procedures", json={
         "code": "PAR.1", "name": "Par", "agency": "SKHDT",

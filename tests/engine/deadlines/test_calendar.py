@@ -4,8 +4,10 @@ from datetime import date, datetime, time
 import pytest
 from sqlalchemy import func, select
 
+from api.config import TestConfig
 from engine.deadlines import calendar
 from engine.deadlines.worktime import VN, add_working_days, build_calendar
+from engine.kernel import audit
 from engine.kernel.context import Actor, Ctx
 from engine.kernel.errors import Forbidden, Invalid, NotFound
 from engine.kernel.events import verify_stream
@@ -66,7 +68,7 @@ def test_changes_are_recorded_on_the_calendar_stream(admin_ctx, db):
          {"date": "2026-05-02", "kind": "working_day", "reason": "bù"}),
         ("calendar.override_removed", "system",
          {"date": "2026-05-02", "kind": "working_day", "reason": "bù"})]
-    assert verify_stream(db, "calendar") is None
+    assert verify_stream(db, "calendar", audit.keyring(TestConfig.SETTINGS)) is None
 
 
 def test_refusals_change_nothing(admin_ctx, db, clock):

@@ -37,7 +37,8 @@ def _update_user(ctx, username, **values):
 
 def _ctx(admin_ctx, username):
     user = get_user(admin_ctx.session, username)
-    return Ctx(admin_ctx.session, admin_ctx.clock, actor_for(admin_ctx.session, user.id))
+    return Ctx(admin_ctx.session, admin_ctx.clock, actor_for(admin_ctx.session, user.id),
+               settings=admin_ctx.settings)
 
 
 def _with(ctx, settings):

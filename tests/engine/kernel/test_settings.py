@@ -1,10 +1,13 @@
 """One settings object: legal defaults, validated where they are made, and
 overridden per procedure."""
+from dataclasses import replace
 from datetime import time
 
 import pytest
 
 from api.config import from_env
+from engine.kernel.context import Ctx
+from engine.people.directory import create_user, update_user
 from engine.kernel.settings import SettingError, Settings, with_policy
 
 
@@ -46,3 +49,12 @@ def test_a_procedure_s_policy_wins_and_is_checked():
         with_policy(Settings(), {"supplement_window": "soon"})
     with pytest.raises(SettingError, match="escalation"):
         with_policy(Settings(), {"escalation": {"remind": 1}})
+
+
+def test_passwords_are_hashed_by_the_context_s_method(admin_ctx):
+    user = create_user(admin_ctx, "hashed", "a-long-enough-password")
+    assert user.password_hash.startswith("pbkdf2:sha256:1000$")  # TestConfig's fast one
+    other = Ctx(admin_ctx.session, admin_ctx.clock, admin_ctx.actor, settings=replace(
+        admin_ctx.settings, password_hash_method="pbkdf2:sha256:2000"))
+    user = update_user(other, "hashed", password="another-long-password")
+    assert user.password_hash.startswith("pbkdf2:sha256:2000$")

@@ -1,0 +1,48 @@
+"""`@function` names resolve to the handling unit itself or the nearest unit
+below it with that function (breadth first, ties broken by code); `@desk` to
+the receiving desk; other names stay as written."""
+import pytest
+
+from engine.kernel.errors import Invalid
+from engine.people import functions
+from engine.people.directory import create_unit
+from engine.store.people import Unit
+
+TREE = [  # code, parent, function
+    ("P", None, None), ("A", "P", None), ("A.ZZ", "A", "land"), ("A.BB", "A", None),
+    ("A.BB.X", "A.BB", "civil_status"), ("A.CC", "A", "civil_status"),
+    ("A.AA", "A", "civil_status"), ("D", "P", "desk"), ("SELF", "P", "economy"),
+]
+
+
+@pytest.fixture
+def units(admin_ctx):
+    for code, parent, function in TREE:
+        create_unit(admin_ctx, code, code, parent=parent, function=function)
+    return {unit.code: unit for unit in admin_ctx.session.query(Unit)}
+
+
+@pytest.mark.parametrize("name, handling, expected", [
+    ("@civil_status", "A", "A.AA"),  # nearest level first, then by code (not A.BB.X)
+    ("@civil_status", "A.BB", "A.BB.X"),
+    ("@land", "P", "A.ZZ"),
+    ("@economy", "SELF", "SELF"),  # the handling unit itself
+    ("@desk", "A", "D"),  # the receiving desk, wherever it is
+    ("@culture", "A", "@culture"),  # no such unit: stays as written, nobody holds it
+    ("A.CC", "A", "A.CC"), ("leader", "A", "leader"),  # unit codes and roles unchanged
+])
+def test_resolve(units, admin_ctx, name, handling, expected):
+    assert functions.resolve(admin_ctx.session, name, units[handling], units["D"]) == expected
+
+
+def test_named_functions_and_checks(units):
+    tasks = [{"lane": "@desk", "candidate_groups": ["@desk"]},
+             {"lane": "@civil_status", "candidate_groups": ["@civil_status", "A.CC"]},
+             {"lane": None, "candidate_groups": ["@leader", "officer"]}]
+    assert functions.named_functions(tasks) == ["civil_status", "leader"]
+    assert functions.lies_under(units["A.BB.X"], units["P"])
+    assert not functions.lies_under(units["P"], units["A"])
+    for bad in ("Civil", "1x", "a-b", "x" * 65):
+        with pytest.raises(Invalid):
+            functions.check_function(bad)
+    functions.check_function("civil_status_2")
