@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ..people.directory import create_unit, create_user
+from ..people.directory import create_unit, create_user, set_function
 from ..store.people import Unit, User
 from ..store.procedures import Procedure
 from . import procedures
@@ -40,12 +40,17 @@ def _forms_unchanged(session, procedure, forms) -> bool:
 
 
 def load_people(ctx, people: dict) -> list[str]:
-    """Create the units and users of a demo file that do not exist yet."""
+    """Create the units and users of a demo file that do not exist yet, and give
+    units loaded before functions existed the function the file names."""
     done = []
     for unit in people.get("units", []):
-        if not ctx.session.scalar(select(Unit.id).where(Unit.code == unit["code"])):
+        existing = ctx.session.scalar(select(Unit).where(Unit.code == unit["code"]))
+        if existing is None:
             create_unit(ctx, **unit)
             done.append(f"unit {unit['code']}")
+        elif unit.get("function") and existing.function is None:
+            set_function(ctx, unit["code"], unit["function"])
+            done.append(f"unit {unit['code']}: function {unit['function']}")
     for user in people.get("users", []):
         if not ctx.session.scalar(select(User.id).where(User.username == user["username"])):
             create_user(ctx, **user)

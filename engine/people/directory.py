@@ -51,6 +51,18 @@ def create_unit(ctx, code, name, parent=None, agency_code=None, function=None) -
     return unit
 
 
+def set_function(ctx, code, function) -> Unit:
+    """Give a unit the part it plays in its agency (`@function` lanes resolve to it)."""
+    require_role(ctx.actor, "admin")
+    check_function(function)
+    with unit_of_work(ctx) as session:
+        unit = _unit(session, code, field="code")
+        before, unit.function = unit.function, function
+        events.record(ctx, "unit.function_set", stream=f"unit:{code}",
+                      detail={"code": code, "from": before, "to": function})
+    return unit
+
+
 def list_units(ctx, page=1, per_page=50) -> dict:
     require_role(ctx.actor, "admin")
     return paginate(ctx.session, select(Unit).order_by(Unit.code), page, per_page)

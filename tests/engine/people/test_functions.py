@@ -46,3 +46,19 @@ def test_named_functions_and_checks(units):
         with pytest.raises(Invalid):
             functions.check_function(bad)
     functions.check_function("civil_status_2")
+
+
+def test_loading_the_demo_again_gives_functions_to_units_loaded_before_them(admin_ctx):
+    from sqlalchemy import select
+
+    from engine.catalogue.loading import load_people
+    from engine.store.events import Event
+    load_people(admin_ctx, {"units": [{"code": "OLD", "name": "Old desk"}]})
+    done = load_people(admin_ctx, {"units": [{"code": "OLD", "name": "Old desk",
+                                              "function": "desk"}]})
+    assert done == ["unit OLD: function desk"]
+    assert admin_ctx.session.scalar(select(Unit.function).where(Unit.code == "OLD")) == "desk"
+    assert load_people(admin_ctx, {"units": [{"code": "OLD", "name": "x",
+                                              "function": "land"}]}) == []  # never overwritten
+    types = admin_ctx.session.scalars(select(Event.type).where(Event.stream == "unit:OLD"))
+    assert list(types) == ["unit.created", "unit.function_set"]
