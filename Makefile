@@ -38,7 +38,7 @@ run: setup
 	  echo "motcua is running at http://127.0.0.1:$(PORT)  (API docs: http://127.0.0.1:$(PORT)/api/v1/docs)"; \
 	  echo "scheduler process $$scheduler (log: $(DATA_DIR)/scheduler.log)"; \
 	  echo "demo logins (username / password):"; \
-	  $(VENV)/bin/python -c "import json; [print(f\"  {u['username']:<11} {u['password']:<17} {', '.join(u['roles'])} @ {', '.join(u['units'])}\") for u in json.load(open('processes/demo.json'))['users']]"; \
+	  $(VENV)/bin/python -c "import json; [print(f\"  {u['username']:<17} {u['password']:<22} {', '.join(u['roles'])} @ {', '.join(u['units'])}\") for u in json.load(open('processes/demo.json'))['users']]"; \
 	  echo "  $$MOTCUA_ADMIN_USER $$MOTCUA_ADMIN_PASSWORD (admin; set MOTCUA_ADMIN_USER/PASSWORD to choose)"; \
 	  echo ""; \
 	  PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app

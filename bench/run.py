@@ -139,7 +139,7 @@ def services(count, database_url, data_dir):
 
         def one():
             dossier = timed(intake.open_dossier, people["reception"], "1.001612",
-                            {"name": "A"}, "direct")
+                            {"name": "A"}, "direct", handling_unit="UBND.PHUHOI")
             open_tasks = [t for t in dossier.tasks if t.status == "open"]
             while open_tasks:
                 task = open_tasks[0]
@@ -168,7 +168,7 @@ def timers(count, database_url, data_dir):
         clock = app.extensions["motcua.clock"]
         settings = app.config["SETTINGS"]
         admin = Ctx(db.session(), clock, SYSTEM_ADMIN, settings=settings)
-        procedures.create_procedure(admin, "BENCH.T", "Timers", "SKHDT",
+        procedures.create_procedure(admin, "BENCH.T", "Timers", "UBND.PHUHOI",
                                     {"value": 30, "unit": "working_days"})
         procedures.deploy_version(admin, "BENCH.T", boundary_bpmn("PT1S"))
         reception = Ctx(db.session(), clock, _actor(db.session(), "reception"),

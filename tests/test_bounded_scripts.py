@@ -34,7 +34,7 @@ def heavy_bpmn(process_id: str, first: str) -> bytes:
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_Heavy"
     targetNamespace="http://motcua.vn/test">
   <bpmn:process id="{process_id}" isExecutable="true">
-    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="SKHDT.DKKD">
+    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="UBND.PHUHOI.KT">
       <bpmn:flowNodeRef>Start_1</bpmn:flowNodeRef><bpmn:flowNodeRef>{first_id}</bpmn:flowNodeRef>
       <bpmn:flowNodeRef>Gate</bpmn:flowNodeRef><bpmn:flowNodeRef>Task_After</bpmn:flowNodeRef>
       <bpmn:flowNodeRef>Task_Other</bpmn:flowNodeRef><bpmn:flowNodeRef>End_1</bpmn:flowNodeRef>
@@ -71,7 +71,7 @@ def config(config):
 
 def _deploy(designer, code, xml):
     designer.post("/api/v1/procedures", json={
-        "code": code, "name": code, "agency": "SKHDT",
+        "code": code, "name": code, "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 5, "unit": "working_days"}})
     response = designer.post(f"/api/v1/procedures/{code}/versions", data=xml,
                              content_type="application/xml")
@@ -220,7 +220,7 @@ def test_the_bounds_are_settings_checked_at_start():
 
 def _deploy_raw(server, token, code, xml):
     status, body = call(server.base, "POST", "/api/v1/procedures", {
-        "code": code, "name": code, "agency": "SKHDT",
+        "code": code, "name": code, "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 5, "unit": "working_days"}}, token)
     assert status == 201, body
     request = urllib.request.Request(f"{server.base}/api/v1/procedures/{code}/versions",

@@ -18,8 +18,8 @@ CLIENTS, DOSSIERS, SEED = 20, 3, 13
 CHECK = {"business_name": "Hộ", "capital": 1, "needs_inspection": False}
 REVIEW = {"review_note": "Đủ", "review_outcome": "ok"}
 APPROVE = {"decision": "approve", "decision_note": "Cấp"}
-GROUPS = {"desk": ("reception", ["TTPVHCC"]), "off": ("officer", ["SKHDT.DKKD"]),
-          "lead": ("leader", ["SKHDT", "SKHDT.LD"])}  # leaders of the handling unit
+GROUPS = {"desk": ("reception", ["TTPVHCC"]), "off": ("officer", ["UBND.PHUHOI.KT"]),
+          "lead": ("leader", ["UBND.PHUHOI", "UBND.PHUHOI.LD"])}  # leaders of the handling unit
 
 
 @pytest.fixture

@@ -33,7 +33,7 @@ def test_boundary_timer_fires_on_time_without_requests(live_env, db):
         scheduler.wait_for(lambda s: any("running" in line for line in s.lines))
         designer = server.token("designer", "designer-demo")
         call(server.base, "POST", "/api/v1/procedures", {
-            "code": "TIMED.1", "name": "Timed", "agency": "SKHDT",
+            "code": "TIMED.1", "name": "Timed", "agency": "UBND.PHUHOI",
             "statutory_time": {"value": 1, "unit": "working_days"}}, designer)
         _deploy_raw(server, designer, boundary_bpmn("PT2S"))
         reception = server.token("reception", "reception-demo")

@@ -2,7 +2,9 @@
 
 A procedure folder holds `procedure.json` (catalogue entry), one `.bpmn` file
 and a `forms/` folder of form-js documents. Loading is idempotent: a folder
-whose diagram and forms match the active version deploys nothing new.
+whose diagram and forms match the active version deploys nothing new, and a
+catalogue entry that no longer matches its `procedure.json` (a procedure moved
+to the commune level in 2025, say) is rewritten first.
 """
 import hashlib
 import json
@@ -23,15 +25,19 @@ def load_procedure_folder(ctx, folder: Path) -> str:
     xml = diagram.read_bytes()
     forms = [path.read_bytes() for path in sorted((folder / "forms").glob("*.json"))]
     existing = ctx.session.scalar(select(Procedure).where(Procedure.code == meta["code"]))
+    updated = []
     if existing is None:
         procedures.create_procedure(ctx, **meta)
-        existing = procedures.get_procedure(ctx.session, meta["code"])
+    else:
+        updated = procedures.update_procedure(ctx, **meta)
+    existing = procedures.get_procedure(ctx.session, meta["code"])
+    said = f" (catalogue entry updated: {', '.join(updated)})" if updated else ""
     active = procedures.active_version(existing)
     if active is not None and active.checksum == hashlib.sha256(xml).hexdigest() and \
             _forms_unchanged(ctx.session, existing, forms):
-        return f"{meta['code']}: version {active.number} is current"
+        return f"{meta['code']}: version {active.number} is current{said}"
     version = procedures.deploy_version(ctx, meta["code"], xml, forms)
-    return f"{meta['code']}: deployed version {version.number}"
+    return f"{meta['code']}: deployed version {version.number}{said}"
 
 
 def _forms_unchanged(session, procedure, forms) -> bool:

@@ -16,7 +16,7 @@ def minimal_bpmn(script: str = "x = 1") -> bytes:
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_Min"
     targetNamespace="http://motcua.vn/test">
   <bpmn:process id="minimal" isExecutable="true">
-    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="SKHDT.DKKD">
+    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="UBND.PHUHOI.KT">
       <bpmn:flowNodeRef>StartEvent_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Script_1</bpmn:flowNodeRef>
       <bpmn:flowNodeRef>Task_1</bpmn:flowNodeRef><bpmn:flowNodeRef>End_1</bpmn:flowNodeRef>
     </bpmn:lane></bpmn:laneSet>
@@ -42,10 +42,11 @@ def boundary_bpmn(duration: str = "PT2S", kind: str = "timeDuration") -> bytes:
     targetNamespace="http://motcua.vn/test">
   <bpmn:process id="timed" isExecutable="true">
     <bpmn:laneSet id="LaneSet_1">
-      <bpmn:lane id="Lane_Spec" name="SKHDT.DKKD"><bpmn:flowNodeRef>Start_1</bpmn:flowNodeRef>
+      <bpmn:lane id="Lane_Spec" name="UBND.PHUHOI.KT"><bpmn:flowNodeRef>Start_1</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>Task_Handle</bpmn:flowNodeRef><bpmn:flowNodeRef>Done</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>Late</bpmn:flowNodeRef></bpmn:lane>
-      <bpmn:lane id="Lane_Lead" name="SKHDT.LD"><bpmn:flowNodeRef>Task_Escalated</bpmn:flowNodeRef>
+      <bpmn:lane id="Lane_Lead" name="UBND.PHUHOI.LD">
+        <bpmn:flowNodeRef>Task_Escalated</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>Escalated_End</bpmn:flowNodeRef></bpmn:lane>
     </bpmn:laneSet>
     <bpmn:startEvent id="Start_1"><bpmn:outgoing>F1</bpmn:outgoing></bpmn:startEvent>
@@ -68,7 +69,7 @@ def boundary_bpmn(duration: str = "PT2S", kind: str = "timeDuration") -> bytes:
 
 def deploy_timed(designer, code="TIMED.1", duration="PT2S", kind="timeDuration"):
     designer.post("/api/v1/procedures", json={
-        "code": code, "name": "Timed", "agency": "SKHDT",
+        "code": code, "name": "Timed", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 1, "unit": "working_days"}})
     response = designer.post(f"/api/v1/procedures/{code}/versions",
                              data=boundary_bpmn(duration, kind), content_type="application/xml")
@@ -83,7 +84,7 @@ def incident_and_timer_bpmn() -> bytes:
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="Defs_Par"
     targetNamespace="http://motcua.vn/test">
   <bpmn:process id="parallel_incident" isExecutable="true">
-    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="SKHDT.DKKD">
+    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="UBND.PHUHOI.KT">
       <bpmn:flowNodeRef>Start_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Split</bpmn:flowNodeRef>
       <bpmn:flowNodeRef>Bad</bpmn:flowNodeRef><bpmn:flowNodeRef>Wait</bpmn:flowNodeRef>
       <bpmn:flowNodeRef>T2</bpmn:flowNodeRef><bpmn:flowNodeRef>Join</bpmn:flowNodeRef>
@@ -115,9 +116,9 @@ def incident_and_timer_bpmn() -> bytes:
 
 
 def create_and_deploy(designer, code, xml=None, forms=None, **fields):
-    """A catalogue entry (agency SKHDT, 3 working days, unless `fields` say
+    """A catalogue entry (agency UBND.PHUHOI, 3 working days, unless `fields` say
     otherwise) with one version: by default the business-household diagram."""
-    entry = {"code": code, "name": code, "agency": "SKHDT",
+    entry = {"code": code, "name": code, "agency": "UBND.PHUHOI",
              "statutory_time": {"value": 3, "unit": "working_days"}, **fields}
     created = designer.post("/api/v1/procedures", json=entry)
     assert created.status_code == 201, created.get_json()

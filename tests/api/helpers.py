@@ -4,9 +4,16 @@ APPLICANT = {"name": "Nguyễn Văn An", "id_number": "001099012345", "phone": "
              "email": "an@example.vn", "address": "12 Lê Lợi, Huế"}
 
 
+# The commune that handles the tests' business-household dossiers (a
+# commune-level procedure since 2025) unless a test names another.
+HOUSEHOLD, HOUSEHOLD_COMMUNE = "1.001612", "UBND.PHUHOI"
+
+
 def open_dossier(reception, procedure, data=None, channel="direct", handling_unit=None):
     body = {"procedure": procedure, "applicant": APPLICANT, "channel": channel,
             "data": data or {}}
+    if handling_unit is None and procedure == HOUSEHOLD:
+        handling_unit = HOUSEHOLD_COMMUNE
     if handling_unit is not None:  # required for a commune-level procedure
         body["handling_unit"] = handling_unit
     response = reception.post("/api/v1/dossiers", json=body)

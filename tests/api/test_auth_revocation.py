@@ -94,13 +94,13 @@ def test_an_admin_changes_roles_units_and_name(demo, login_as):
     admin = login_as("admin")
     officer = login_as("officer")
     response = admin.patch("/api/v1/users/officer", json={
-        "full_name": "Lê Văn Mới", "roles": ["officer", "leader"], "units": ["SKHDT.LD"]})
+        "full_name": "Lê Văn Mới", "roles": ["officer", "leader"], "units": ["UBND.PHUHOI.LD"]})
     assert response.status_code == 200, response.get_json()
     assert response.get_json() == {"username": "officer", "full_name": "Lê Văn Mới",
                                    "email": None, "roles": ["leader", "officer"],
-                                   "units": ["SKHDT.LD"], "active": True}
+                                   "units": ["UBND.PHUHOI.LD"], "active": True}
     # roles and units are read at each request: the token keeps working, with the new ones
-    assert officer.get("/api/v1/me").get_json()["units"] == ["SKHDT.LD"]
+    assert officer.get("/api/v1/me").get_json()["units"] == ["UBND.PHUHOI.LD"]
     assert admin.patch("/api/v1/users/officer", json={"roles": ["king"]}).status_code == 422
     assert admin.patch("/api/v1/users/nobody", json={"active": False}).status_code == 404
     assert officer.patch("/api/v1/users/officer", json={"active": False}).status_code == 403

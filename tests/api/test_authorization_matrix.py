@@ -88,17 +88,18 @@ RELATIONS = ("own", "parent", "other", "none")
 CALLERS = {(role, relation): (name, DEMO_UNITS[name] if units == "*" else
                               [] if units == "-" else units.split("+"))
            for role, *cells in map(str.split, """
-admin       adm_own:SKHDT    adm_parent:UBND    adm_other:UBND.PHUHOI    admin:-
-designer    des_own:SKHDT    designer:*         des_other:STP            des_none:-
-reception   reception:*      rec_parent:UBND    phuhoi_desk:*            rec_none:-
-officer     officer:*        off_parent:SKHDT   justice:*                off_none:-
-leader      leader:*         lead_parent:UBND   phuhoi_chutich:*         lead_none:-
-supervisor  sup_own:SKHDT    supervisor:*       sup_other:UBND.PHUHOI    sup_none:-
+admin       adm_own:UBND.PHUHOI    adm_parent:UBND    adm_other:UBND.KIMLONG    admin:-
+designer    des_own:UBND.PHUHOI    designer:*         des_other:STP            des_none:-
+reception   reception:*      rec_parent:UBND    kimlong_desk:*           rec_none:-
+officer     officer:*        off_parent:UBND.PHUHOI   justice:*                off_none:-
+leader      leader:*         lead_parent:UBND   kimlong_chutich:*        lead_none:-
+supervisor  sup_own:UBND.PHUHOI    supervisor:*       sup_other:UBND.KIMLONG    sup_none:-
 """.strip().splitlines())
            for relation, (name, units) in zip(RELATIONS, (c.split(":") for c in cells))}
 PARENT = {unit["code"]: unit.get("parent") for unit in DEMO["units"]}
-PARTIES = {"TTPVHCC", "SKHDT", "SKHDT.DKKD", "SKHDT.LD"}  # desk, handling unit, steps' units
-REVIEW_GROUP = "SKHDT.DKKD"  # the target task: the specialist's review
+# desk, handling unit, steps' units
+PARTIES = {"TTPVHCC", "UBND.PHUHOI", "UBND.PHUHOI.KT", "UBND.PHUHOI.LD"}
+REVIEW_GROUP = "UBND.PHUHOI.KT"  # the target task: the specialist's review
 OPENINGS = {"online": {"channel": "online"},  # waiting as new; sent back for papers:
             "sent_back": {"outcome": "supplement", "missing": ["Giấy"]}}
 CHECK = {"business_name": "Hộ", "capital": 1, "needs_inspection": False}
@@ -176,7 +177,7 @@ class World:
         self.admin.post("/api/v1/users", json={"username": "matrix-target",
                                                "password": "matrix-target-pw"})
         self.admin.post("/api/v1/procedures", json={
-            "code": "MATRIX.DEPLOY", "name": "x", "agency": "SKHDT",
+            "code": "MATRIX.DEPLOY", "name": "x", "agency": "UBND.PHUHOI",
             "statutory_time": {"value": 1, "unit": "working_days"}})
         self.shared = {}
 
@@ -191,7 +192,8 @@ class World:
 
     def _received(self, **extra):
         response = self.desk.post("/api/v1/dossiers", json={
-            "procedure": self.household, "applicant": APPLICANT, "channel": "direct", **extra})
+            "procedure": self.household, "handling_unit": "UBND.PHUHOI",
+            "applicant": APPLICANT, "channel": "direct", **extra})
         assert response.status_code == 201, response.get_json()
         return {"code": response.get_json()["code"]}
 
@@ -243,14 +245,15 @@ def _request(row, who, target, world):
         "/users": {"username": f"mx{n}", "password": "matrix-password", "roles": ["officer"]},
         "/users/{username}": {"full_name": f"Matrix {n}"},
         "/units": {"code": f"MX{n}", "name": "x", "parent": "UBND"},
-        "/procedures": {"code": f"MX.{n}", "name": "x", "agency": "SKHDT",
+        "/procedures": {"code": f"MX.{n}", "name": "x", "agency": "UBND.PHUHOI",
                         "statutory_time": {"value": 1, "unit": "working_days"}},
-        "/dossiers": {"procedure": world.household, "applicant": APPLICANT, "channel": "direct"},
+        "/dossiers": {"procedure": world.household, "handling_unit": "UBND.PHUHOI",
+                      "applicant": APPLICANT, "channel": "direct"},
         "/dossiers/{code}/refuse": {"reason": "x"}, "/dossiers/{code}/withdraw": {"reason": "x"},
         "/dossiers/{code}/stop": {"reason": "x"}, "/dossiers/{code}/return": {"channel": "desk"},
         "/dossiers/{code}/supplement-request": {"missing": ["Giấy"]},
         "/dossiers/{code}/extension": {"new_due_at": "2026-05-07T09:00:00+07:00", "reason": "x"},
-        "/dossiers/{code}/handling-unit": {"unit": "SKHDT.DKKD", "reason": "x"},
+        "/dossiers/{code}/handling-unit": {"unit": "UBND.KIMLONG", "reason": "x"},
         "/tasks/{task_id}/assign": {"username": "officer"},
         "/tasks/{task_id}/complete": {"data": REVIEW},
         "/calendar/overrides": {"date": (date(2029, 1, 1) + timedelta(days=n)).isoformat(),

@@ -41,7 +41,8 @@ def test_documents_are_reused_only_from_dossiers_the_caller_sees(client, matrix)
     source = world.target(None)
     for who in whos:
         own = client.post("/api/v1/dossiers", headers=who.headers, json={
-            "procedure": world.household, "applicant": APPLICANT, "channel": "direct"})
+            "procedure": world.household, "handling_unit": "UBND.PHUHOI",
+            "applicant": APPLICANT, "channel": "direct"})
         # into a dossier of the caller's own desk, else one like the source
         code = (own.get_json() if own.status_code == 201 else world.target(
             "received", fresh=True))["code"]

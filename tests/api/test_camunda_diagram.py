@@ -13,10 +13,10 @@ from .walk import Walk
 
 DIAGRAM = Path(__file__).parent / "diagrams" / "camunda_modeler.bpmn"
 PROC = {"code": "CAMUNDA.1", "name": "Đăng ký hộ kinh doanh (Camunda Modeler)",
-        "agency": "SKHDT", "statutory_time": {"value": 5, "unit": "working_days"}}
+        "agency": "UBND.PHUHOI", "statutory_time": {"value": 5, "unit": "working_days"}}
 DESK, OFFICER, OFFICER2, LEADER = "reception", "officer", "officer2", "leader"
-GROUPS = {"Task_Receive": "TTPVHCC", "Task_Review": "SKHDT.DKKD", "Task_Notify": "TTPVHCC",
-          "Task_Fee": "TTPVHCC", "Task_Sign": "SKHDT.LD"}
+GROUPS = {"Task_Receive": "TTPVHCC", "Task_Review": "UBND.PHUHOI.KT", "Task_Notify": "TTPVHCC",
+          "Task_Fee": "TTPVHCC", "Task_Sign": "UBND.PHUHOI.LD"}
 
 
 @pytest.fixture
@@ -49,8 +49,9 @@ def _received(login_as, procedure) -> Walk:
 def test_approved_runs_through_the_parallel_split_and_join(procedure, login_as):
     walk = _received(login_as, procedure)
     decision = {"approved": True, "review_note": "Đủ điều kiện"}
-    assert walk.step("Task_Review", OFFICER, "SKHDT.DKKD", decision) == ["Task_Fee", "Task_Sign"]
-    assert walk.step("Task_Sign", LEADER, "SKHDT.LD", {}) == ["Task_Fee"]
+    assert walk.step("Task_Review", OFFICER, "UBND.PHUHOI.KT", decision) == [
+        "Task_Fee", "Task_Sign"]
+    assert walk.step("Task_Sign", LEADER, "UBND.PHUHOI.LD", {}) == ["Task_Fee"]
     assert walk.read(DESK)["status"] != "resolved"  # the join waits for the fee
     assert walk.step("Task_Fee", DESK, "TTPVHCC", {"fee_paid": 100_000}) == []
     final = walk.read(LEADER)
@@ -67,7 +68,8 @@ def test_approved_runs_through_the_parallel_split_and_join(procedure, login_as):
 
 def test_not_approved_takes_the_other_path(procedure, login_as):
     walk = _received(login_as, procedure)
-    assert walk.step("Task_Review", OFFICER, "SKHDT.DKKD", {"approved": False}) == ["Task_Notify"]
+    assert walk.step("Task_Review", OFFICER, "UBND.PHUHOI.KT", {"approved": False}) == [
+        "Task_Notify"]
     assert walk.step("Task_Notify", DESK, "TTPVHCC", {"notice_no": "12/TB"}) == []
     final = walk.read(DESK)
     assert (final["status"], final["national_status"]) == ("resolved", 9)
@@ -95,7 +97,7 @@ def _race(app, calls) -> list[int]:
 
 def test_racing_claims_and_completions_have_one_winner(procedure, login_as, app):
     walk = _received(login_as, procedure)
-    task = walk.task("Task_Review", OFFICER, "SKHDT.DKKD")
+    task = walk.task("Task_Review", OFFICER, "UBND.PHUHOI.KT")
     claim = f"/api/v1/tasks/{task['id']}/claim"
     rivals = {name: walk.caller(name) for name in (OFFICER, OFFICER2)}
     assert _race(app, [(c.headers, claim, None) for c in rivals.values()]) == [200, 409]

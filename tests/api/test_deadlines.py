@@ -111,7 +111,8 @@ def test_acceptance_clock_is_shared_and_runs_on(config, demo, admin_ctx):
                         json={"now": "2026-04-24T16:00:00+07:00"})
     assert moved.status_code == 200
     response = client.post("/api/v1/dossiers", headers=login("reception"), json={
-        "procedure": "1.001612", "applicant": {"name": "A"}, "channel": "direct"})
+        "procedure": "1.001612", "handling_unit": "UBND.PHUHOI", "applicant": {"name": "A"},
+        "channel": "direct"})
     assert response.status_code == 201, response.get_json()
     received = datetime.fromisoformat(response.get_json()["received_at"])
     assert 0 <= (received - datetime.fromisoformat("2026-04-24T16:00:00+07:00")

@@ -157,12 +157,13 @@ def test_another_applicant_cannot_reuse_a_document(household, login_as):
     reception = login_as("reception")
     original = upload(reception, open_dossier(reception, household)["code"]).get_json()
     other = reception.post("/api/v1/dossiers", json={
-        "procedure": household, "applicant": OTHER, "channel": "direct"}).get_json()["code"]
+        "procedure": household, "handling_unit": "UBND.PHUHOI", "applicant": OTHER,
+        "channel": "direct"}).get_json()["code"]
     url = f"/api/v1/dossiers/{other}/documents"
     assert reception.post(url, json={"reuse": original["id"]}).status_code == 404
     assert reception.post(url, json={"reuse": 999_999}).status_code == 404
     nameless = reception.post("/api/v1/dossiers", json={
-        "procedure": household, "applicant": {"name": "Không Số"},
+        "procedure": household, "handling_unit": "UBND.PHUHOI", "applicant": {"name": "Không Số"},
         "channel": "direct"}).get_json()["code"]
     response = reception.post(f"/api/v1/dossiers/{nameless}/documents",
                               json={"reuse": original["id"]})
@@ -284,7 +285,7 @@ def test_a_desk_cannot_reuse_papers_of_a_dossier_it_cannot_see(app, db, two_agen
 
 def test_reuse_from_a_dossier_the_caller_sees_through_its_units(app, two_agencies, login_as):
     record, _ = two_agencies
-    reception, office = login_as("reception"), login_as("stp_officer")
+    reception, office = login_as("reception"), login_as("ca_lltp")
     source, target = _open_for(reception, record), _open_for(reception, record)
     original = upload(reception, source).get_json()
     response = office.post(f"/api/v1/dossiers/{target}/documents", json={"reuse": original["id"]})

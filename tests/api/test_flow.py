@@ -44,7 +44,7 @@ def test_dossier_runs_through_three_lanes(household, login_as, clock, db, inspec
     result = claim_and_complete(reception, fee["id"], {})
     assert [t["element_id"] for t in result["tasks"]] == ["Task_Approve"]
     approve = result["tasks"][0]
-    assert approve["candidate_groups"] == ["SKHDT.LD"]
+    assert approve["candidate_groups"] == ["UBND.PHUHOI.LD"]
     result = claim_and_complete(leader, approve["id"], {"decision": "approve"})
     assert result["tasks"] == []
 
@@ -83,7 +83,8 @@ def test_codes_are_sequential_per_agency_and_day(household, login_as, clock):
 def test_concurrent_openings_get_distinct_codes(household, login_as, app):
     reception = login_as("reception")
     barrier, codes = threading.Barrier(4), []
-    body = {"procedure": household, "applicant": {"name": "A"}, "channel": "direct"}
+    body = {"procedure": household, "handling_unit": "UBND.PHUHOI",
+            "applicant": {"name": "A"}, "channel": "direct"}
 
     def open_one():
         client = app.test_client()

@@ -92,7 +92,8 @@ def test_failing_command_leaves_no_trace(household, login_as, monkeypatch):
     response = reception.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": CHECK})
     assert response.status_code == 500
     assert "disk on fire" not in response.get_data(as_text=True)
-    new = {"procedure": household, "applicant": {"name": "B"}, "channel": "direct"}
+    new = {"procedure": household, "handling_unit": "UBND.PHUHOI",
+           "applicant": {"name": "B"}, "channel": "direct"}
     assert reception.post("/api/v1/dossiers", json=new).status_code == 500
     monkeypatch.undo()
     assert reception.get(f"/api/v1/dossiers/{code}").get_json() == before

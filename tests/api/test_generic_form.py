@@ -10,7 +10,7 @@ import pytest
 from .conftest_data import minimal_bpmn
 from .helpers import open_dossier, open_task
 
-PROC = {"code": "GENERIC.1", "name": "Bước không có biểu mẫu", "agency": "SKHDT",
+PROC = {"code": "GENERIC.1", "name": "Bước không có biểu mẫu", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 3, "unit": "working_days"}}
 DECIDE = {"id": "decide", "type": "default", "components": [
     {"type": "checkbox", "key": "approved", "label": "Đồng ý"},
@@ -25,7 +25,7 @@ def gateway_bpmn(condition: str, form_key: str | None = "decide") -> bytes:
     xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="Defs_Gw"
     targetNamespace="http://motcua.vn/test">
   <bpmn:process id="decide_gw" isExecutable="true">
-    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="SKHDT.DKKD">
+    <bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="UBND.PHUHOI.KT">
       <bpmn:flowNodeRef>Start_1</bpmn:flowNodeRef><bpmn:flowNodeRef>Task_Decide</bpmn:flowNodeRef>
       <bpmn:flowNodeRef>Gw_1</bpmn:flowNodeRef><bpmn:flowNodeRef>End_Yes</bpmn:flowNodeRef>
       <bpmn:flowNodeRef>End_No</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>

@@ -10,6 +10,9 @@ from engine.store.dossiers import Dossier
 from .conftest_data import minimal_bpmn
 from .helpers import open_dossier
 
+# the opening keys of a business-household dossier (handled by a commune since 2025)
+OPEN = '"procedure": "1.001612", "handling_unit": "UBND.PHUHOI", '
+
 
 def _status(response, status):
     assert response.status_code == status, response.get_data(as_text=True)
@@ -29,7 +32,7 @@ def test_write_requests_must_be_json(household, login_as):
 
 @pytest.mark.parametrize("body, status", [
     ("[" * 100_000 + "]" * 100_000, 400),
-    ('{"procedure": "1.001612", "applicant": {"name": "a\\u0000b"}, "channel": "direct"}', 400),
+    ('{' + OPEN + '"applicant": {"name": "a\\u0000b"}, "channel": "direct"}', 400),
     ('"just a string"', 422),
     ("[1, 2]", 422),
 ])
@@ -42,7 +45,7 @@ def test_malformed_json_bodies(household, login_as, body, status):
 
 def test_oversize_json_is_413(household, login_as):
     reception = login_as("reception")
-    body = '{"procedure": "1.001612", "data": {"x": "' + "y" * 1_100_000 + '"}}'
+    body = '{' + OPEN + '"data": {"x": "' + "y" * 1_100_000 + '"}}'
     _status(reception.post("/api/v1/dossiers", data=body, content_type="application/json"),
             413)
 
@@ -119,7 +122,7 @@ def _nested(depth):
 @pytest.mark.parametrize("depth", [33, 800, 999, 5000])
 def test_json_nested_past_the_limit_is_400_naming_it(household, login_as, depth):
     reception = login_as("reception")
-    body = ('{"procedure": "1.001612", "channel": "direct", "applicant": {"name": "A"}, '
+    body = ('{' + OPEN + '"channel": "direct", "applicant": {"name": "A"}, '
             '"data": {"x": ' + _nested(depth - 2) + "}}")
     assert "32" in _status(reception.post("/api/v1/dossiers", data=body,
                                           content_type="application/json"), 400)["detail"]
@@ -132,7 +135,7 @@ def test_json_nested_past_the_limit_is_400_naming_it(household, login_as, depth)
 
 
 def test_json_nested_to_the_limit_passes_the_guard(household, login_as):
-    body = '{"procedure": "1.001612", "channel": "direct", "data": {"x": ' + _nested(30) + "}}"
+    body = '{' + OPEN + '"channel": "direct", "data": {"x": ' + _nested(30) + "}}"
     response = login_as("reception").post("/api/v1/dossiers", data=body,
                                           content_type="application/json")
     assert response.status_code == 422  # the applicant is missing: the route ran
@@ -142,7 +145,7 @@ def test_json_nested_to_the_limit_passes_the_guard(household, login_as):
 @pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity", "1e999", "-1e400"])
 def test_nan_and_infinity_are_refused(household, login_as, token):
     reception = login_as("reception")
-    body = ('{"procedure": "1.001612", "channel": "direct", "applicant": {"name": "A"}, '
+    body = ('{' + OPEN + '"channel": "direct", "applicant": {"name": "A"}, '
             '"data": {"x": ' + token + "}}")
     problem = _status(reception.post("/api/v1/dossiers", data=body,
                                      content_type="application/json"), 400)
@@ -154,7 +157,7 @@ def test_nan_and_infinity_are_refused(household, login_as, token):
 def test_a_lone_surrogate_or_nul_is_refused_naming_the_field(household, login_as):
     reception = login_as("reception")
     for text, what in (("A\\ud800", "lone surrogates"), ("A\\u0000", "NUL characters")):
-        body = ('{"procedure": "1.001612", "channel": "direct", "applicant": {"name": "'
+        body = ('{' + OPEN + '"channel": "direct", "applicant": {"name": "'
                 + text + '"}}')
         problem = _status(reception.post("/api/v1/dossiers", data=body,
                                          content_type="application/json"), 400)
@@ -217,7 +220,7 @@ def test_per_page_is_bounded(household, login_as):
 def test_deeply_nested_code_is_422_naming_the_element(demo, login_as):
     designer = login_as("designer")
     designer.post("/api/v1/procedures", json={
-        "code": "DEEP.1", "name": "Deep", "agency": "SKHDT",
+        "code": "DEEP.1", "name": "Deep", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 1, "unit": "working_days"}})
     for script in ("x = " + " + ".join(["1"] * 300), "x = " + "-" * 5000 + "1"):
         response = designer.post("/api/v1/procedures/DEEP.1/versions",
@@ -230,7 +233,7 @@ def test_deeply_nested_code_is_422_naming_the_element(demo, login_as):
 def test_an_over_long_element_name_is_422_naming_it(demo, login_as):
     designer = login_as("designer")
     designer.post("/api/v1/procedures", json={
-        "code": "LONG.1", "name": "Long", "agency": "SKHDT",
+        "code": "LONG.1", "name": "Long", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 1, "unit": "working_days"}})
     xml = minimal_bpmn().replace(b'name="Review"', b'name="' + b"R" * 501 + b'"')
     response = designer.post("/api/v1/procedures/LONG.1/versions", data=xml,
@@ -242,7 +245,7 @@ def test_an_over_long_element_name_is_422_naming_it(demo, login_as):
 def test_incident_instant_is_formatted_like_every_other(demo, login_as):
     designer = login_as("designer")
     designer.post("/api/v1/procedures", json={
-        "code": "FEE.1", "name": "Fee", "agency": "SKHDT",
+        "code": "FEE.1", "name": "Fee", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 1, "unit": "working_days"}})
     designer.post("/api/v1/procedures/FEE.1/versions", data=minimal_bpmn("fee = base_fee * 2"),
                   content_type="application/xml")
@@ -254,7 +257,7 @@ def test_incident_instant_is_formatted_like_every_other(demo, login_as):
 
 def test_a_chunked_body_is_checked_like_any_other(household, login_as):
     reception = login_as("reception")
-    body = b'{"procedure": "1.001612", "channel": "direct", "data": {"x": NaN}}'
+    body = b'{' + OPEN.encode() + b'"channel": "direct", "data": {"x": NaN}}'
     response = reception.post("/api/v1/dossiers", input_stream=io.BytesIO(body),
                               content_type="application/json",
                               headers={"Transfer-Encoding": "chunked"},
@@ -272,7 +275,7 @@ def test_a_chunked_body_is_checked_like_any_other(household, login_as):
 def test_form_definitions_uploaded_with_a_diagram_are_checked_too(demo, login_as, form, field):
     designer = login_as("designer")
     designer.post("/api/v1/procedures", json={
-        "code": "FORM.1", "name": "Form", "agency": "SKHDT",
+        "code": "FORM.1", "name": "Form", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 1, "unit": "working_days"}})
     xml = minimal_bpmn().replace(b'name="Review"', b'name="Review" camunda:formKey="f" '
                                  b'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"')

@@ -10,7 +10,7 @@ from .helpers import open_dossier
 def failing(demo, login_as):
     designer = login_as("designer")
     designer.post("/api/v1/procedures", json={
-        "code": "FEE.1", "name": "Fee", "agency": "SKHDT",
+        "code": "FEE.1", "name": "Fee", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 1, "unit": "working_days"}})
     response = designer.post("/api/v1/procedures/FEE.1/versions",
                              data=minimal_bpmn("fee = base_fee * 2"),

@@ -34,7 +34,7 @@ def test_lists_only_the_callers_newest_first(household, admin_ctx, clock, login_
     reception = get_user(admin_ctx.session, "reception")
     dossier = intake.open_dossier(Ctx(admin_ctx.session, clock, actor_for(
         admin_ctx.session, reception.id), settings=admin_ctx.settings), household,
-        {"name": "An"}, "direct")
+        {"name": "An"}, "direct", handling_unit="UBND.PHUHOI")
     first = _notify(admin_ctx, "leader", "Hồ sơ quá hạn", dossier=dossier, task_id="t0")
     clock.advance(timedelta(minutes=1))
     _three_for_leader(admin_ctx, clock)

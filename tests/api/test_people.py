@@ -9,7 +9,7 @@ def test_token_and_me(demo, client, login_as):
     assert bad.status_code == 401 and bad.mimetype == "application/problem+json"
     me = login_as("officer").get("/api/v1/me").get_json()
     assert me == {"username": "officer", "full_name": "Lê Văn Chuyên Viên", "email": None,
-                  "roles": ["officer"], "units": ["SKHDT.DKKD"]}
+                  "roles": ["officer"], "units": ["UBND.PHUHOI.KT"]}
 
 
 def test_missing_or_forged_token_is_401(demo, client):

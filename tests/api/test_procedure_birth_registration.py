@@ -3,8 +3,8 @@ dossier at the Phú Hội ward desk, handled by Phú Hội (a commune-level
 procedure of the province: its `@desk`, `@civil_status` and `@leader` lanes
 resolve to the ward's desk, civil status officer and leaders), checked and
 entered in the register by the civil status officer, signed by the chairman,
-due one working day after reception. Other communes:
-test_birth_in_every_commune.py."""
+due one working day after reception. `walk_to_result` walks it with any
+commune's staff: test_procedures_in_every_commune.py."""
 from datetime import timedelta
 
 import pytest
@@ -22,9 +22,20 @@ RECEPTION = {
 VERIFY = {"register_book": "01/2026", "register_number": 118,
           "child_personal_id": "046226000118", "verification_note": "Đủ điều kiện"}
 SIGN = {"decision": "approve"}
+STAFF = {"desk": (DESK, "UBND.PHUHOI.MC"), "civil_status": (OFFICER, "UBND.PHUHOI.TP"),
+         "leader": (CHAIRMAN, "UBND.PHUHOI.LD")}  # lane role: user, unit (Phú Hội's)
+PATH = [("Task_Receive", "desk", RECEPTION, ["Task_Verify"]),
+        ("Task_Verify", "civil_status", VERIFY, ["Task_Sign"]),
+        ("Task_Sign", "leader", SIGN, [])]
 # 1 working day from Fri 24 Apr 09:00: 6.5 h that Friday, Mon 27 Apr (Hùng Kings)
 # is a day off, so the last 1.5 h fall on Tue 28 Apr, 07:30-09:00.
 DUE = "2026-04-28T09:00:00.000+07:00"
+
+
+def walk_to_result(walk, staff, channel="desk") -> dict:
+    """Reception, verification and signature by `staff` (lane role: username,
+    unit), then the hand-back at the desk (national status 10)."""
+    return walk.follow(PATH, staff, channel)
 
 
 @pytest.fixture
@@ -42,20 +53,14 @@ def test_walk_in_birth_registration_is_resolved_in_three_steps(birth, login_as, 
     assert walk.open_steps(DESK) == ["Task_Receive"]
     assert walk.task("Task_Receive", DESK, "UBND.PHUHOI.MC")["due_at"] == \
         "2026-04-24T10:00:00.000+07:00"  # allotment 1h
+    waits = {"Task_Receive": timedelta(minutes=20), "Task_Verify": timedelta(hours=2),
+             "Task_Sign": timedelta(hours=4)}  # the last step at Fri 15:20
+    walk.watch(lambda element_id, task: clock.advance(waits[element_id]))
 
-    clock.advance(timedelta(minutes=20))
-    assert walk.step("Task_Receive", DESK, "UBND.PHUHOI.MC", RECEPTION) == ["Task_Verify"]
-    assert walk.read(OFFICER)["national_status"] == 4
-    clock.advance(timedelta(hours=2))
-    assert walk.step("Task_Verify", OFFICER, "UBND.PHUHOI.TP", VERIFY) == ["Task_Sign"]
-    during = walk.read(CHAIRMAN)
-    assert (during["status"], during["national_status"]) == ("processing", 4)
-    clock.advance(timedelta(hours=4))  # Fri 15:20
-    assert walk.step("Task_Sign", CHAIRMAN, "UBND.PHUHOI.LD", SIGN) == []
-
+    delivered = walk_to_result(walk, STAFF, "post")
     final = walk.read(CHAIRMAN)
-    assert (final["status"], final["national_status"]) == ("resolved", 9)
-    walk.deliver(DESK, "post")
+    assert (final["status"], final["national_status"]) == ("returned", 10) == (
+        delivered["status"], delivered["national_status"])
     assert final["due_at"] == DUE
     assert final["resolved_at"] == "2026-04-24T15:20:00.000+07:00"
     assert final["data"]["child_name"] == "Nguyễn Minh Khang"

@@ -8,7 +8,7 @@ import pytest
 
 from .conftest_data import BH, FORMS, minimal_bpmn
 
-PROC = {"code": "TEST.1", "name": "Thủ tục thử", "agency": "SKHDT",
+PROC = {"code": "TEST.1", "name": "Thủ tục thử", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 3, "unit": "working_days"}}
 
 
@@ -50,8 +50,8 @@ def test_deploy_multipart_with_forms(designer):
     version = designer.get("/api/v1/procedures/TEST.1/versions/1").get_json()
     tasks = {t["element_id"]: t for t in version["user_tasks"]}
     assert tasks["Task_Check"] == {
-        "element_id": "Task_Check", "name": "Tiếp nhận, kiểm tra hồ sơ", "lane": "TTPVHCC",
-        "candidate_groups": ["TTPVHCC"], "form_key": "reception-check", "allotment": "4h",
+        "element_id": "Task_Check", "name": "Tiếp nhận, kiểm tra hồ sơ", "lane": "@desk",
+        "candidate_groups": ["@desk"], "form_key": "reception-check", "allotment": "4h",
         "lifecycle": None}
     assert version["forms"] == ["leader-approval", "reception-check", "specialist-review"]
     xml = designer.get("/api/v1/procedures/TEST.1/versions/1/bpmn")
@@ -66,7 +66,7 @@ def test_missing_form_and_unknown_lane_are_422(designer, login_as):
     errors = _problems(_deploy(designer, BH.read_bytes()))
     assert {"element_id": "Task_Check", "line": 34,
             "message": "form 'reception-check' is not uploaded"} in errors
-    xml = BH.read_bytes().replace(b'name="SKHDT.LD"', b'name="Phong Khong Ton Tai"')
+    xml = BH.read_bytes().replace(b'name="@leader"', b'name="Phong Khong Ton Tai"')
     errors = _problems(_deploy(designer, xml, FORMS))
     assert any("Phong Khong Ton Tai" in e["message"] for e in errors)
     _nothing_stored(designer, login_as)

@@ -47,7 +47,8 @@ def test_online_submission_waits_as_new(household, login_as):
 
 def test_open_dossier_errors(household, demo, login_as):
     reception, officer = login_as("reception"), login_as("officer")
-    body = {"procedure": household, "applicant": APPLICANT, "channel": "direct"}
+    body = {"procedure": household, "handling_unit": "UBND.PHUHOI", "applicant": APPLICANT,
+            "channel": "direct"}
     assert officer.post("/api/v1/dossiers", json=body).status_code == 403
     response = reception.post("/api/v1/dossiers",
                               json={**body, "channel": "fax", "applicant": {}})

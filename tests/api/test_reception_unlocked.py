@@ -112,7 +112,8 @@ def test_papers_back_at_reception_receive_the_dossier_unlocked(
         household, login_as, db, monkeypatch):
     reception = login_as("reception")
     response = reception.post("/api/v1/dossiers", json={
-        "procedure": household, "channel": "direct", "outcome": "supplement",
+        "procedure": household, "handling_unit": "UBND.PHUHOI", "channel": "direct",
+        "outcome": "supplement",
         "missing": ["CCCD"], "applicant": {"name": "Trần Thị Bình", "id_number": "001099000001"},
         "data": {}})
     assert response.status_code == 201, response.get_json()

@@ -14,7 +14,7 @@ from ..processes import Gunicorn, platform_env
 from .conftest_data import minimal_bpmn
 from .helpers import open_dossier
 
-PROC = {"code": "TEST.1", "name": "Thủ tục thử", "agency": "SKHDT",
+PROC = {"code": "TEST.1", "name": "Thủ tục thử", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 3, "unit": "working_days"}}
 ALWAYS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY",
           "Referrer-Policy": "no-referrer"}

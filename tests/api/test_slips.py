@@ -152,7 +152,7 @@ def test_slips_that_do_not_apply_or_cannot_be_seen_are_not_found(household, logi
 def test_applicant_text_is_escaped(household, login_as):
     reception = login_as("reception")
     response = reception.post("/api/v1/dossiers", json={
-        "procedure": household, "channel": "direct",
+        "procedure": household, "handling_unit": "UBND.PHUHOI", "channel": "direct",
         "applicant": {**APPLICANT, "name": "<script>alert('x')</script>",
                       "address": "1 & 2 <b>Lê Lợi</b>"}})
     code = response.get_json()["code"]

@@ -4,6 +4,9 @@ Shared by `tests/api/test_procedure_*.py`: `deploy` a folder of `processes/`,
 open a walk-in dossier at a desk with `Walk`, then for each step find the task
 among the dossier's open tasks, claim it and complete it as a user of its
 lane's unit. The walk keeps who did which step, to check the dossier's history.
+`Walk.follow` takes a procedure's happy path (its `PATH`: the steps, each in
+a lane role) with a staff mapping (lane role: username, unit code), so one
+module's path serves any commune; `Walk.watch` runs a check before each step.
 Where a dossier ended (which end event of the diagram) is the one thing the API
 does not say: `end_events` reads it from the dossier's stored workflow state.
 """
@@ -38,6 +41,7 @@ class Walk:
                  handling_unit=None):
         self._login_as, self._callers = login_as, {}
         self.steps = []  # (element_id, username) in the order they were completed
+        self._watchers = []  # called with (element_id, task) before each step
         self.opened = open_dossier(self.caller(desk_user), procedure, data, channel="direct",
                                    handling_unit=handling_unit)
         self.code = self.opened["code"]
@@ -72,12 +76,33 @@ class Walk:
         assert tasks[0]["candidate_groups"] == [group], tasks[0]
         return tasks[0]
 
+    def watch(self, watcher) -> None:
+        """Call `watcher(element_id, task)` before each step is claimed."""
+        self._watchers.append(watcher)
+
     def step(self, element_id: str, username: str, group: str, data: dict) -> list[str]:
         """Claim and complete a step as `username`; returns the steps open after it."""
         task = self.task(element_id, username, group)
+        for watcher in self._watchers:
+            watcher(element_id, task)
         result = claim_and_complete(self.caller(username), task["id"], data)
         self.steps.append((element_id, username))
         return sorted(t["element_id"] for t in result["tasks"])
+
+    def follow(self, path, staff: dict, channel: str = "desk") -> dict:
+        """Take the steps of `path` not taken yet, then hand the result back at
+        the desk. `path` lists (element_id, lane role, data, steps open after);
+        `staff` maps each lane role to (username, unit code): who does the step
+        and the step's one candidate group. Until the last step the dossier is
+        processing (4), after it resolved (9); returns the delivered dossier."""
+        done = [element_id for element_id, _ in self.steps]
+        assert done == [element_id for element_id, *_ in path[:len(done)]], done
+        for index, (element_id, role, data, opens) in enumerate(path[len(done):], len(done)):
+            username, group = staff[role]
+            assert self.step(element_id, username, group, data) == opens, element_id
+            last = index == len(path) - 1
+            assert self.status(username) == (("resolved", 9) if last else ("processing", 4))
+        return self.deliver(staff["desk"][0], channel)
 
     def refused(self, element_id: str, username: str, group: str, data: dict) -> list[str]:
         """Claim a step and submit invalid data: a 422 that changes nothing in the

@@ -25,7 +25,8 @@ def dossier(household, admin_ctx, clock):
     user = get_user(admin_ctx.session, "reception")
     ctx = Ctx(admin_ctx.session, clock, actor_for(admin_ctx.session, user.id),
               settings=admin_ctx.settings)
-    return intake.open_dossier(ctx, household, {"name": "A"}, "direct")
+    return intake.open_dossier(ctx, household, {"name": "A"}, "direct",
+                               handling_unit="UBND.PHUHOI")
 
 
 def _run(ctx, fn, dossier, *args):

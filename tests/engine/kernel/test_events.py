@@ -19,7 +19,8 @@ def _ctx(admin_ctx, username):
 
 def test_dossier_chain_verifies_and_detects_tampering(household, admin_ctx, db):
     reception = _ctx(admin_ctx, "reception")
-    dossier = intake.open_dossier(reception, household, {"name": "A"}, "direct")
+    dossier = intake.open_dossier(reception, household, {"name": "A"}, "direct",
+                                  handling_unit="UBND.PHUHOI")
     tasks.claim(reception, dossier.tasks[0].id)
     rows = list(db.scalars(select(Event).where(Event.stream == dossier.code)
                            .order_by(Event.seq)))

@@ -101,13 +101,13 @@ def test_users_for_finds_role_holders_of_the_units(demo, admin_ctx, db):
     def names(codes, role):
         return [user.username for user in users_for(db, codes, role)]
 
-    assert names(["SKHDT.LD"], "leader") == ["leader"]
-    assert names(["SKHDT.DKKD", "STP"], "leader") == []
-    assert names(["SKHDT"], "leader") == ["leader"]
-    assert names(["SKHDT.LD", "UBND"], "supervisor") == ["supervisor"]
-    assert names(["SKHDT.DKKD"], "officer") == ["officer", "officer2"]
+    assert names(["UBND.PHUHOI.LD"], "leader") == ["leader", "phuhoi_chutich"]
+    assert names(["UBND.PHUHOI.KT", "STP"], "leader") == []
+    assert names(["UBND.PHUHOI"], "leader") == ["leader", "phuhoi_chutich"]
+    assert names(["UBND.PHUHOI.LD", "UBND"], "supervisor") == ["supervisor"]
+    assert names(["UBND.PHUHOI.KT"], "officer") == ["officer", "officer2", "phuhoi_kinhte"]
     _update_user(admin_ctx, "officer2", active=False)
-    assert names(["SKHDT.DKKD"], "officer") == ["officer"]
+    assert names(["UBND.PHUHOI.KT"], "officer") == ["officer", "phuhoi_kinhte"]
     assert names([], "leader") == []
 
 
@@ -149,7 +149,7 @@ def inbox():
 
 def _dossier(admin_ctx, household):
     return intake.open_dossier(_ctx(admin_ctx, "reception"), household,
-                               {"name": "Nguyễn Văn An"}, "direct")
+                               {"name": "Nguyễn Văn An"}, "direct", handling_unit="UBND.PHUHOI")
 
 
 def test_pending_mail_is_sent_once_oldest_first(household, admin_ctx, db, clock, inbox):

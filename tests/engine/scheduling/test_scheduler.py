@@ -102,7 +102,7 @@ def test_a_timer_on_another_branch_keeps_the_incident(demo, login_as, admin_ctx,
     from ...api.conftest_data import incident_and_timer_bpmn
     designer, leader = login_as("designer"), login_as("leader")
     designer.post("/api/v1/procedures", json={
-        "code": "PAR.1", "name": "Par", "agency": "SKHDT",
+        "code": "PAR.1", "name": "Par", "agency": "UBND.PHUHOI",
         "statutory_time": {"value": 1, "unit": "working_days"}})
     assert designer.post("/api/v1/procedures/PAR.1/versions", data=incident_and_timer_bpmn(),
                          content_type="application/xml").status_code == 201
