@@ -2,8 +2,9 @@
 
 Built from small `_register_*` steps; nothing but extension objects is created
 at import time, and building the app writes nothing: no data folder, database,
-migration or key file. `api.setup.prepare(app)` does those, once, before serving
-(the gunicorn master, the CLI commands that need a ready database).
+migration or key file. `api.setup.prepare(app)` does those (the gunicorn master,
+the CLI commands that need a ready database), and each serving process does it
+once before its first request, however it was started (unless AUTO_MIGRATE is off).
 
 Logs (`engine.kernel.logs`) are set up first; each request gets an id, the sane
 `X-Request-Id` it came with or a new one, echoed in the response and carried
@@ -25,7 +26,7 @@ from . import cli, errors, guards, headers, health, json_provider, presentation
 from .config import from_env
 from .fields import StoredId
 from .openapi import api as rest
-from .setup import make_clock, register_database, register_secret
+from .setup import make_clock, register_database, register_preparation, register_secret
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 
@@ -41,6 +42,7 @@ def create_app(config=None) -> Flask:
     register_database(app, db)
     app.extensions["motcua.clock"] = make_clock(app, config)
     workflow.use_clock(app.extensions["motcua.clock"])
+    register_preparation(app)  # before any other hook that may touch the database
     register_secret(app)
     json_provider.register(app)
     errors.register(app)
@@ -56,10 +58,10 @@ def create_app(config=None) -> Flask:
 
 
 def _register_blueprints(app):
-    from . import (calendar_routes, documents, dossiers, lifecycle, notifications, people,
-                   procedures, slips, tasks)
+    from . import (calendar_routes, documents, dossiers, lifecycle, monitor, notifications,
+                   people, procedures, slips, tasks)
     for module in (people, procedures, dossiers, lifecycle, documents, slips, tasks,
-                   calendar_routes, notifications):
+                   calendar_routes, notifications, monitor):
         rest.register_blueprint(module.blp, url_prefix="/api/v1")
     if app.config["CLOCK_CONTROL"]:
         from . import admin

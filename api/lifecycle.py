@@ -162,11 +162,13 @@ def withdraw(body, code):
 @blp.post("/dossiers/<code>/stop")
 @blp.arguments(ReasonIn)
 @blp.response(200, DossierOut)
-@problems(403, 404, (409, "The dossier is no longer open"), 422)
+@problems(403, 404, (409, "Never received (the desk refuses it instead), or no longer open"),
+          422)
 def stop(body, code):
     """Stop processing a dossier (leaders)
 
-    With a `reason`: national status 8; its tasks and timers end."""
+    With a `reason`: national status 8; its tasks and timers end. Only a
+    received dossier's processing stops: one never received is a 409."""
     return lifecycle.stop(context(), code, body["reason"])
 
 

@@ -5,17 +5,21 @@ applies pending migrations and creates the first administrator, one process at
 a time (an advisory lock on PostgreSQL, a file lock beside the SQLite file),
 and settles the secret key and the audit key file; the gunicorn master and the
 CLI commands that need a ready database call it, and any number of processes
-may call it at once.
+may call it at once. However the app is served (gunicorn without its config
+file, `flask run`, any WSGI server), each process also prepares once before
+its first request (`register_preparation`) unless AUTO_MIGRATE is off (tests).
 """
 import fcntl
+import threading
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+from flask import request
 from flask_migrate import Migrate, upgrade
 from sqlalchemy import text
 
-from engine.kernel import audit
+from engine.kernel import audit, logs
 from engine.deadlines import acceptance_clock
 from engine.kernel.clock import OffsetClock, SystemClock
 from engine.kernel.context import SYSTEM_ADMIN, Ctx
@@ -28,6 +32,11 @@ from .config import _persistent_secret
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "engine" / "store" / "migrations")
 migrations = Migrate(directory=MIGRATIONS)
 ADVISORY_LOCK = 7_420_001  # serialises concurrent start-ups on PostgreSQL
+PREPARED = "motcua.prepared"  # app.extensions: this process has prepared the platform
+# Endpoints that answer from what they find: if preparing fails (the database
+# is down), /healthz still says so (503 "database unreachable") rather than 500.
+TOLERANT = frozenset({"healthz", "metrics"})
+log = logs.get("setup")
 
 
 def register_database(app, db):
@@ -75,6 +84,30 @@ def register_secret(app):
     app.before_request(load_secret)
 
 
+def register_preparation(app):
+    """Prepare the platform before the first request this process serves, once
+    (a flag, then nothing per request); requests arriving meanwhile wait for it.
+    Nothing when AUTO_MIGRATE is off: the tests prepare their database themselves.
+    A failure is retried at the next request."""
+    if not app.config["AUTO_MIGRATE"]:
+        return
+    lock = threading.Lock()
+
+    def prepare_once():
+        if app.extensions.get(PREPARED):
+            return
+        with lock:
+            if app.extensions.get(PREPARED):
+                return  # another thread of this process prepared while we waited
+            try:
+                prepare(app)
+            except Exception:  # noqa: BLE001 - raised again unless the endpoint copes
+                if request.endpoint not in TOLERANT:
+                    raise
+                log.exception("preparing the platform failed")
+    app.before_request(prepare_once)
+
+
 def prepare(app):
     """Make the platform ready: data folder, migrations (when AUTO_MIGRATE), first
     administrator, secret key, audit key file. Idempotent; safe from many processes
@@ -90,6 +123,7 @@ def prepare(app):
     settings = app.config["SETTINGS"]
     if not settings.audit_key and settings.audit_key_file:
         audit.key_file(settings.audit_key_file).ensure()
+    app.extensions[PREPARED] = True
 
 
 @contextmanager

@@ -199,8 +199,7 @@ def list_dossiers(ctx, status=None, procedure=None, unit=None, overdue=False, du
     if unit:
         query = query.where(Dossier.receiving_unit.has(code=unit))
     if overdue:  # open, its clock running, past its due time
-        query = query.where(Dossier.due_at < ctx.now(), Dossier.status.in_(states.WORKING),
-                            Dossier.clock_state == "running")
+        query = query.where(Dossier.due_at < ctx.now(), states.clock_running())
     if due_before:
         query = query.where(Dossier.due_at < due_before)
     return paginate(ctx.session, query.order_by(Dossier.id.desc()), page, per_page)

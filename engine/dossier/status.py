@@ -9,10 +9,15 @@ moves allowed between them, and the sets the rest of the platform asks about
 after; an `incident` (a failing script or timer) shows the national code of
 the status it interrupted. `supplement` (5) is either a dossier sent back at
 reception (never received: its clock has not started) or one whose processing
-waits for the applicant's papers.
+waits for the applicant's papers. Only processing can be stopped (8): a dossier
+never received (new online, or sent back at reception) is the desk's to refuse
+(3) or the applicant's to withdraw (7), never stopped.
 """
+from sqlalchemy import and_
+
 from ..kernel.errors import Conflict
 from ..store.dossiers import STATUSES as STORED
+from ..store.dossiers import Dossier
 
 NEW, RECEIVED, REFUSED, PROCESSING, SUPPLEMENT = (
     "new", "received", "refused", "processing", "supplement")
@@ -25,14 +30,14 @@ STATUSES = (*NATIONAL, INCIDENT)
 assert set(STATUSES) == set(STORED), "the status column's check must list every status"
 
 WORKING = (RECEIVED, PROCESSING, INCIDENT)  # received, not waiting, not finished
-OPEN = (NEW, SUPPLEMENT, *WORKING)  # may still be withdrawn or stopped
+OPEN = (NEW, SUPPLEMENT, *WORKING)  # may still be withdrawn; stopped once received
 CLOSED = (REFUSED, WITHDRAWN, STOPPED, RETURNED)  # nothing more happens to it
 
 _ENDINGS = {WITHDRAWN, STOPPED}
 MOVES = {
     None: {NEW, RECEIVED, SUPPLEMENT, REFUSED},  # the desk's three outcomes, or online
-    NEW: {RECEIVED, SUPPLEMENT, REFUSED} | _ENDINGS,
-    SUPPLEMENT: {RECEIVED, PROCESSING, INCIDENT, REFUSED} | _ENDINGS,
+    NEW: {RECEIVED, SUPPLEMENT, REFUSED, WITHDRAWN},  # never received: not stopped
+    SUPPLEMENT: {RECEIVED, PROCESSING, INCIDENT, REFUSED} | _ENDINGS,  # stopped if received
     RECEIVED: {PROCESSING, INCIDENT, SUPPLEMENT, RESOLVED} | _ENDINGS,
     PROCESSING: {INCIDENT, SUPPLEMENT, RESOLVED} | _ENDINGS,
     INCIDENT: {RECEIVED, PROCESSING, SUPPLEMENT, RESOLVED} | _ENDINGS,
@@ -42,8 +47,11 @@ MOVES = {
 
 def move(dossier, to: str) -> None:
     """Put `dossier` in status `to`, with its national code, or refuse (409)."""
+    code = dossier.code or "the new dossier"
+    if to == STOPPED and dossier.received_at is None:
+        raise Conflict(f"Dossier {code} is {dossier.status}: it cannot become {to}, as it was "
+                       "never received (only processing stops; the desk refuses it instead).")
     if to not in MOVES.get(dossier.status, ()):
-        code = dossier.code or "the new dossier"
         raise Conflict(f"Dossier {code} is {dossier.status}: it cannot become {to}.")
     dossier.status = to
     dossier.national_status = national_code(dossier)
@@ -74,3 +82,9 @@ def require(dossier, *states: str, doing: str) -> None:
     """Refuse (409) a command that needs the dossier in one of `states`."""
     if dossier.status not in states:
         raise Conflict(f"Dossier {dossier.code} is {dossier.status}: cannot {doing} now.")
+
+
+def clock_running():
+    """Where-clause: dossiers whose statutory clock runs (at work, not waiting
+    for papers, not closed): the ones that can be, or become, overdue."""
+    return and_(Dossier.status.in_(WORKING), Dossier.clock_state == "running")

@@ -86,29 +86,71 @@ def test_designer_timers_wait_during_a_supplement(demo, login_as, clock, admin_c
     assert [t["element_id"] for t in tasks] == ["Task_Escalated"]
 
 
+def _at_desk(reception, household, **outcome):
+    """A walk-in dossier given one of the desk's outcomes; its code."""
+    response = reception.post("/api/v1/dossiers", json={
+        "procedure": household, "handling_unit": "UBND.PHUHOI", "applicant": APPLICANT,
+        "channel": "direct", **outcome})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["code"]
+
+
 def test_overdue_lists_only_running_clocks(household, login_as, clock):
     reception, leader = login_as("reception"), login_as("leader")
     codes = [open_dossier(reception, household)["code"] for _ in range(4)]
     _post(reception, codes[0], "withdraw", {"reason": "rút"})
     _post(leader, codes[1], "stop", {"reason": "dừng"})
-    _post(reception, codes[2], "supplement-request", {"missing": ["CCCD"]})
+    _post(reception, codes[2], "supplement-request", {"missing": ["CCCD"]})  # in processing
+    never_received = {
+        _at_desk(reception, household, outcome="refused", reason="Không thuộc thẩm quyền"): 3,
+        open_dossier(reception, household, channel="online")["code"]: 1,
+        _at_desk(reception, household, outcome="supplement", missing=["CCCD"]): 5}
     clock.advance(timedelta(days=30))
     overdue = reception.get("/api/v1/dossiers?overdue=true").get_json()
     assert [d["code"] for d in overdue["items"]] == [codes[3]]
+    assert overdue["total"] == 1
+    seen = {code: reception.get(f"/api/v1/dossiers/{code}").get_json()
+            for code in [*codes, *never_received]}
+    assert [seen[code]["national_status"] for code in codes] == [7, 8, 5, 2]
+    assert seen[codes[2]]["received_at"] is not None  # waiting for papers, not sent back
+    assert datetime.fromisoformat(seen[codes[3]]["due_at"]) < clock.now()  # running, past due
+    for code, national in never_received.items():
+        assert (seen[code]["national_status"], seen[code]["received_at"]) == (national, None)
 
 
-@pytest.mark.parametrize("new_due, status, why", [
-    ("2099-12-31T23:00:00+07:00", 422, "office hours"),
-    ("2026-05-06T12:00:00+07:00", 422, "office hours"),  # lunch break
-    ("2026-05-01T09:00:00+07:00", 422, "later than"),  # a holiday, before the due time
-    ("2026-05-07T09:30:00+07:00", 422, "at most"),  # past due (4 May 09:00) + 3 working days
+@pytest.mark.parametrize("received, new_due, status, why", [
+    (None, "2099-12-31T23:00:00+07:00", 422, "office hours"),
+    (None, "2026-05-06T12:00:00+07:00", 422, "office hours"),  # lunch break
+    (None, "2026-05-01T09:00:00+07:00", 422, "later than"),  # a holiday, before the due time
+    (None, "2026-05-07T09:30:00+07:00", 422, "at most"),  # past due (4 May 09:00) + 3 working days
+    # received Tue 21 April: due Fri 24 April 09:00, at most Mon 4 May 09:00 (27 and 30
+    # April, 1 May are days off); a Sunday and holidays within that bound are refused
+    # as days off, not as too late
+    ((4, 21, 9), "2026-04-26T09:00:00+07:00", 422, "on a working day"),  # a Sunday
+    ((4, 21, 9), "2026-04-27T09:00:00+07:00", 422, "on a working day"),  # Hùng Kings, observed
+    ((4, 21, 9), "2026-04-30T10:00:00+07:00", 422, "on a working day"),  # 30 April
 ])
-def test_extension_dates_are_bounded(household, login_as, new_due, status, why):
+def test_extension_dates_are_bounded(household, login_as, clock, received, new_due, status, why):
     leader = login_as("leader")
+    if received:
+        clock.set(at(*received))
     code = open_dossier(login_as("reception"), household)["code"]  # due Mon 4 May 09:00
     body = _post(leader, code, "extension", {"new_due_at": new_due, "reason": "x"}, status)
     assert why in body["detail"] and body["errors"][0]["field"] == "new_due_at"
+    if received:
+        dossier = leader.get(f"/api/v1/dossiers/{code}").get_json()
+        assert dossier["due_at"] < new_due < "2026-05-04T09:00:00+07:00"
+        assert "at most" not in body["detail"]
     assert leader.get(f"/api/v1/dossiers/{code}").get_json()["clock"]["extended_to"] is None
+
+
+def test_within_the_bound_a_working_instant_is_accepted(household, login_as, clock):
+    """The counterpart of the days off above: the same dossier, a working morning."""
+    clock.set(at(4, 21, 9))
+    code = open_dossier(login_as("reception"), household)["code"]
+    body = _post(login_as("leader"), code, "extension",
+                 {"new_due_at": "2026-05-04T09:00:00+07:00", "reason": "x"})
+    assert body["due_at"] == "2026-05-04T09:00:00.000+07:00"
 
 
 def test_only_a_leader_of_the_handling_unit_extends(household, login_as):
@@ -123,7 +165,8 @@ def test_only_a_leader_of_the_handling_unit_extends(household, login_as):
 def test_the_desk_refuses_a_walk_in_or_postal_dossier(household, login_as, channel):
     reception = login_as("reception")
     response = reception.post("/api/v1/dossiers", json={
-        "procedure": household, "applicant": APPLICANT, "channel": channel,
+        "procedure": household, "handling_unit": "UBND.PHUHOI", "applicant": APPLICANT,
+        "channel": channel,
         "outcome": "refused", "reason": "Không thuộc thẩm quyền"})
     body = response.get_json()
     assert response.status_code == 201, body
@@ -139,7 +182,8 @@ def test_a_walk_in_dossier_sent_back_is_received_when_the_papers_come(
         household, login_as, clock):
     reception = login_as("reception")
     response = reception.post("/api/v1/dossiers", json={
-        "procedure": household, "applicant": APPLICANT, "channel": "direct",
+        "procedure": household, "handling_unit": "UBND.PHUHOI", "applicant": APPLICANT,
+        "channel": "direct",
         "outcome": "supplement", "missing": ["Bản sao CCCD"], "note": "thiếu"})
     sent_back = response.get_json()
     assert response.status_code == 201, sent_back
@@ -162,7 +206,8 @@ def test_outcome_needs_its_reason_or_list(household, login_as):
     reception = login_as("reception")
     for extra in ({"outcome": "refused"}, {"outcome": "supplement"},
                   {"outcome": "received", "channel": "online"}):
-        body = {"procedure": household, "applicant": APPLICANT, "channel": "direct", **extra}
+        body = {"procedure": household, "handling_unit": "UBND.PHUHOI", "applicant": APPLICANT,
+                "channel": "direct", **extra}
         assert reception.post("/api/v1/dossiers", json=body).status_code == 422
     assert reception.get("/api/v1/dossiers").get_json()["total"] == 0
 
@@ -193,6 +238,22 @@ def test_calendar_days_count_from_the_day_after_reception(demo, login_as, clock)
     clock.set(at(4, 25, 9))  # received Saturday 25 April 2026
     dossier = open_dossier(reception, code)
     assert dossier["due_at"] == iso(at(5, 4, 17))  # day 8 is Sunday 3 May: Monday, closing
+
+
+def test_only_a_received_dossier_can_be_stopped(household, login_as):
+    """Processing stops (8) once it began; before that the desk refuses (3)."""
+    reception, leader = login_as("reception"), login_as("leader")
+    online = open_dossier(reception, household, channel="online")["code"]
+    sent_back = _at_desk(reception, household, outcome="supplement", missing=["CCCD"])
+    for code, state, national in ((online, "new", 1), (sent_back, "supplement", 5)):
+        body = _post(leader, code, "stop", {"reason": "dừng"}, status=409)
+        assert f"is {state}: it cannot become stopped" in body["detail"]
+        assert "never received" in body["detail"]
+        after = leader.get(f"/api/v1/dossiers/{code}").get_json()
+        assert (after["status"], after["national_status"]) == (state, national)
+        history = leader.get(f"/api/v1/dossiers/{code}/history").get_json()
+        assert "dossier.stopped" not in [e["type"] for e in history]
+        assert _post(reception, code, "refuse", {"reason": "x"})["national_status"] == 3
 
 
 def test_illegal_moves_are_409_naming_both_states(household, login_as):
@@ -253,7 +314,7 @@ def test_an_incident_shows_the_code_of_the_work_it_interrupted(
 def test_the_board_of_the_handling_unit_extends(demo, login_as, admin_ctx):
     from .walk import deploy
     code = open_dossier(login_as("reception"), deploy(admin_ctx, "judicial-record"))["code"]
-    leader = login_as("stp_leader")  # Ban Giám đốc Sở Tư pháp, inside the handling unit
+    leader = login_as("ca_leader")  # Ban Giám đốc Công an tỉnh, the provincial police
     due = leader.get(f"/api/v1/dossiers/{code}").get_json()["due_at"]
     body = _post(leader, code, "extension", {"new_due_at": "2026-05-15T17:00:00+07:00",
                                              "reason": "xác minh"})

@@ -11,9 +11,10 @@ from engine.kernel.errors import Conflict
 from tests.api.helpers import open_dossier
 
 
-def _dossier(state, done=False):
+def _dossier(state, done=False, received=True):
     tasks = [SimpleNamespace(status="completed")] if done else []
-    return SimpleNamespace(code="X-1", status=state, national_status=None, tasks=tasks)
+    return SimpleNamespace(code="X-1", status=state, national_status=None, tasks=tasks,
+                           received_at="2026-04-24T09:00:00+07:00" if received else None)
 
 
 def test_every_status_has_its_national_code():
@@ -37,6 +38,27 @@ def test_an_illegal_move_is_a_conflict_naming_both_states(start, to):
     with pytest.raises(Conflict, match=f"is {start}: it cannot become {to}"):
         status.move(dossier, to)
     assert dossier.status == start
+
+
+@pytest.mark.parametrize("start", ["new", "supplement"])
+def test_a_dossier_never_received_cannot_be_stopped(start):
+    """Processing stops (8) only once it began: an online submission still new,
+    or a dossier sent back at reception, is refused (3) or withdrawn (7)."""
+    dossier = _dossier(start, received=False)
+    with pytest.raises(Conflict, match=f"is {start}: it cannot become stopped, as it was "
+                                       "never received"):
+        status.move(dossier, status.STOPPED)
+    assert (dossier.status, dossier.national_status) == (start, None)
+    status.move(dossier, status.WITHDRAWN)
+    assert (dossier.status, dossier.national_status) == ("withdrawn", 7)
+
+
+@pytest.mark.parametrize("start", ["received", "processing", "incident", "supplement"])
+def test_a_received_dossier_can_be_stopped(start):
+    """`supplement` here is a dossier waiting for papers during processing."""
+    dossier = _dossier(start)
+    status.move(dossier, status.STOPPED)
+    assert (dossier.status, dossier.national_status) == ("stopped", 8)
 
 
 def test_an_incident_shows_the_code_of_the_work_it_interrupted():
