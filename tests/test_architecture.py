@@ -21,7 +21,7 @@ def _rel(path):
 
 # The engine's rooms, lowest first: each may import only the rooms below it.
 # `store` (tables) and `bpmn` (SpiffWorkflow) are layers under all of them.
-ROOMS = ("kernel", "people", "deadlines", "catalogue", "dossier", "scheduling")
+ROOMS = ("kernel", "people", "deadlines", "catalogue", "dossier", "monitoring", "scheduling")
 LAYERS = ("store", "bpmn")
 
 

@@ -66,6 +66,7 @@ class Settings:
     escalate_after: str | None = "1d"  # the ladder's escalation after due; None: none
     extension_notice: str = "1d"  # an extension is asked at least this long before due
     extension_limit: str | None = None  # latest new appointment after due; None: statutory
+    near_due: str = "0.5d"  # the overdue list's default horizon: due within this working time
     max_diagram_bytes: int = 2_000_000
     # Throttles (failed logins, public tracking): counts per fixed window, kept in the
     # database so every worker and process shares them.
@@ -110,7 +111,7 @@ class Settings:
 
     def __post_init__(self):
         _check_sessions(self.office_hours)
-        for name in ("supplement_window", "extension_notice"):
+        for name in ("supplement_window", "extension_notice", "near_due"):
             _check_amount(name, getattr(self, name))
         for name in ("escalate_after", "extension_limit"):
             if getattr(self, name) is not None:
