@@ -1,8 +1,9 @@
 """gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app` (`make run`).
 
 The master prepares the platform (`api.setup.prepare`: data folder, migrations,
-first administrator, secret key) in `on_starting`, before any worker forks, so
-workers only build the app and serve. Command-line options override these.
+first administrator, secret key) in `on_starting`, before any worker forks;
+each worker's own check before its first request (`register_preparation`)
+then finds nothing to do. Command-line options override these.
 The `MOTCUA_*` settings are read and checked when this file loads: a bad one
 stops gunicorn with one line naming it, before it starts anything. gunicorn's
 own lines are written in the platform's log format (`engine.kernel.logs`); requests

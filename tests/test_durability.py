@@ -110,7 +110,7 @@ def _all_there(server, token, opened, acknowledged):
                 "Task_Fee", "Task_Review"], dossier["tasks"]
 
 
-@pytest.mark.timeout(60)
+@pytest.mark.timeout(120)
 def test_gunicorn_sigkilled_mid_stream_loses_no_acknowledged_completion(tmp_path):
     data = tmp_path / "data"
     env = {**platform_env(None, data, secret_key=None), "WEB_CONCURRENCY": "4"}

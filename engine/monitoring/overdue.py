@@ -46,7 +46,8 @@ def overdue(ctx, within=None, unit=None, procedure=None, level=None, kind=None,
     require_role(ctx.actor, *ROLES)
     cal = calendar_for(ctx.session, ctx.settings.office_hours)
     now = ctx.now()
-    horizon = add_working_time(now, _amount(within or ctx.settings.near_due, cal), cal)
+    amount = _within(within, cal) if within else parse_amount(ctx.settings.near_due, cal)
+    horizon = add_working_time(now, amount, cal)
     where = _filters(ctx, unit, procedure, level)
     rows = []
     if kind in (None, "task"):
@@ -54,7 +55,7 @@ def overdue(ctx, within=None, unit=None, procedure=None, level=None, kind=None,
     if kind in (None, "dossier"):
         rows += _dossier_rows(ctx.session, horizon, where)
     rows.sort(key=lambda row: (row["due_at"], row["kind"], row["dossier_code"],
-                               row["element_id"] or ""))
+                               row["element_id"] or "", row["task_id"] or ""))
     items = rows[(page - 1) * per_page:page * per_page]
     _candidates(ctx.session, items)
     for item in items:
@@ -64,13 +65,15 @@ def overdue(ctx, within=None, unit=None, procedure=None, level=None, kind=None,
     return {"items": items, "page": page, "per_page": per_page, "total": len(rows)}
 
 
-def _amount(text, cal) -> timedelta:
+def _within(text, cal) -> timedelta:
+    """The caller's horizon (the setting's default is checked at start)."""
     try:
         amount = parse_amount(str(text), cal)
     except ValueError as error:
-        raise Invalid(f"within: {error}") from None
+        raise Invalid(f"within: {error}", [{"field": "within", "message": str(error)}]) from None
     if amount > cal.day_length * MAX_WITHIN_DAYS:
-        raise Invalid(f"within: at most {MAX_WITHIN_DAYS} working days.")
+        raise Invalid(f"within: at most {MAX_WITHIN_DAYS} working days.",
+                      [{"field": "within", "message": f"at most {MAX_WITHIN_DAYS}d"}])
     return amount
 
 

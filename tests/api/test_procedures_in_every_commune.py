@@ -21,6 +21,7 @@ from . import test_procedure_business_household as household
 from . import test_procedure_construction_permit as construction
 from . import test_procedure_judicial_record as judicial
 from . import test_procedure_land_use_certificate as land_use
+from ..conftest import PROCESSES
 from .walk import Walk, deploy
 
 DESK, RECEIVING, DESK_AGENCY = "phuvang_desk", "UBND.PHUVANG.MC", "000.22.41.H22"
@@ -36,6 +37,15 @@ COMMUNE_LEVEL = {  # test id: module (its STAFF, PATH, walk_to_result), folder
     "construction": (construction, "construction-permit"),
     "land-use": (land_use, "land-use-certificate"),
 }
+
+
+DEPARTMENT_LEADERS = {"land-use": ("nnmt_leader",)}  # a department's steps in a commune's dossier
+
+
+def test_every_shipped_procedure_is_walked_here():
+    """A new folder in processes/ is walked in this module, or this fails."""
+    walked = {folder for _, folder in COMMUNE_LEVEL.values()} | {"judicial-record"}
+    assert {path.parent.name for path in PROCESSES.glob("*/procedure.json")} == walked
 
 
 def _staff(unit) -> list[str]:
@@ -171,6 +181,8 @@ def test_one_version_walks_to_result_delivered_in_two_communes(
     for role, (username, _) in staffs["UBND.THUANHOA"].items():
         if role != "desk" and role not in FUNCTIONS:  # a department: both dossiers
             assert _codes(login_as(username), "dossiers") == codes, username
+    for username in DEPARTMENT_LEADERS.get(name, ()):  # whom the department's ladder alerts
+        assert _codes(login_as(username), "dossiers") == codes, username
     for other in (*_staff("phuhoi"), "phuvang_hotich", "phuvang_diachinh", "reception"):
         caller = login_as(other)  # a fourth commune, the desk's own sections, the province desk
         assert _codes(caller, "dossiers") == set() == _codes(caller, "tasks"), other

@@ -30,14 +30,26 @@ def test_an_empty_platform_has_an_empty_list(admin_ctx, roles):
 
 @pytest.mark.parametrize("text, hours", [("4h", 4), ("0.5d", 4), ("2d", 16), ("0h", 0)])
 def test_within_is_working_time(text, hours):
-    assert overdue._amount(text, build_calendar()) == timedelta(hours=hours)
+    assert overdue._within(text, build_calendar()) == timedelta(hours=hours)
 
 
 @pytest.mark.parametrize("text", ["4", "x", "-1h", "61d", "1w"])
 def test_a_bad_within_is_invalid(text):
     with pytest.raises(Invalid):
-        overdue._amount(text, build_calendar())
+        overdue._within(text, build_calendar())
 
 
 def test_the_default_threshold_is_half_a_working_day():
-    assert overdue._amount(Settings().near_due, build_calendar()) == timedelta(hours=4)
+    assert overdue._within(Settings().near_due, build_calendar()) == timedelta(hours=4)
+
+
+def test_the_default_horizon_is_the_setting_and_only_the_caller_is_capped(admin_ctx, demo):
+    """`MOTCUA_NEAR_DUE` past the query's cap still serves the list; the cap
+    answers a caller's `within`, naming it."""
+    from dataclasses import replace
+    settings = replace(admin_ctx.settings, near_due="61d")
+    ctx = Ctx(admin_ctx.session, admin_ctx.clock, admin_ctx.actor, settings=settings)
+    assert overdue.overdue(ctx)["total"] == 0
+    with pytest.raises(Invalid) as refused:
+        overdue.overdue(ctx, within="61d")
+    assert refused.value.errors == [{"field": "within", "message": "at most 60d"}]
