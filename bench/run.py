@@ -131,9 +131,9 @@ def services(count, database_url, data_dir):
         who = {"Task_Check": "reception", "Task_Review": "officer", "Task_Fee": "reception",
                "Task_Approve": "leader"}
 
-        def timed(fn, *args):
+        def timed(fn, *args, **kwargs):
             started = time.perf_counter()
-            result = fn(*args)
+            result = fn(*args, **kwargs)
             latencies.append(time.perf_counter() - started)
             return result
 
