@@ -9,7 +9,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DATA_DIR := $(or $(MOTCUA_DATA_DIR),data)
 VENDOR := web/static/vendor
 
-.PHONY: run test setup bench clean
+.PHONY: run test setup bench bench-monitoring clean
 
 setup: $(VENV)/.installed $(VENDOR)/.installed
 
@@ -43,12 +43,28 @@ run: setup
 	  echo ""; \
 	  PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
+# The SQLite half runs beside the PostgreSQL half (each mostly waits on one
+# core); its output is kept in .test-logs/sqlite.log and shown at the end.
 test: setup
-	$(VENV)/bin/python -m pytest -q
-	$(VENV)/bin/python -m pytest -q --database-url $(PG_URL)
+	@mkdir -p .test-logs
+	@echo "SQLite half running in the background (.test-logs/sqlite.log); PostgreSQL half:"
+	@$(VENV)/bin/python -m pytest -q -p no:cacheprovider > .test-logs/sqlite.log 2>&1 & \
+	  sqlite=$$!; trap "kill $$sqlite 2>/dev/null" INT TERM; \
+	  $(VENV)/bin/python -m pytest -q --database-url $(PG_URL); pg=$$?; \
+	  wait $$sqlite; lite=$$?; \
+	  echo ""; echo "SQLite half (exit $$lite):"; \
+	  if [ $$lite -eq 0 ]; then tail -n 3 .test-logs/sqlite.log; else cat .test-logs/sqlite.log; fi; \
+	  echo "PostgreSQL half: exit $$pg"; \
+	  [ $$pg -eq 0 ] && [ $$lite -eq 0 ]
 
 bench: setup
 	$(VENV)/bin/python -m bench.run
+
+# The supervisors' reads on 100,000 generated dossiers in PostgreSQL (database
+# bench_monitoring, emptied first): a few minutes.
+bench-monitoring: setup
+	createdb -h 127.0.0.1 -U postgres bench_monitoring 2>/dev/null || true
+	$(VENV)/bin/python -m bench.monitoring
 
 clean:
 	rm -rf $(VENV) web/node_modules $(VENDOR) *.egg-info

@@ -8,9 +8,14 @@ The `MOTCUA_*` settings are read and checked when this file loads: a bad one
 stops gunicorn with one line naming it, before it starts anything. gunicorn's
 own lines are written in the platform's log format (`engine.kernel.logs`); requests
 are logged by the application (with their request id, without the caller's
-address), so gunicorn keeps no access log of its own.
+address), so gunicorn keeps no access log of its own. `/metrics` sums every
+worker's request figures (Prometheus multiprocess mode, `METRICS_DIR` below).
 """
 import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import gunicorn.http.wsgi
 from gunicorn import glogging, util
@@ -63,6 +68,16 @@ limit_request_field_size = 8190
 # gunicorn 25+ opens a control socket at one path per user, which every instance
 # on the machine would share; `gunicornc` is not part of how motcua is run.
 control_socket_disable = True
+# Prometheus multiprocess mode (api/health.py): each worker keeps its request
+# figures in files in this folder, and a scrape sums them all whichever worker
+# answers it. gunicorn sets `raw_env` in the master's environment before
+# `on_starting`, so prometheus_client, first imported when the master builds the
+# app there, starts in that mode and the workers inherit it. One folder per
+# master, emptied at start and removed at exit; a reload (HUP) keeps it, and the
+# counts. (`-e` on the command line replaces `raw_env`: then each worker would
+# count alone.)
+METRICS_DIR = Path(tempfile.gettempdir()) / f"motcua-metrics-{os.getpid()}"
+raw_env = [f"PROMETHEUS_MULTIPROC_DIR={METRICS_DIR}"]
 
 
 def on_starting(server):
@@ -70,11 +85,39 @@ def on_starting(server):
     from api import create_app
     from api.setup import prepare
 
+    _fresh_metrics_dir()  # before the app: its metrics open their files there
+    if "PROMETHEUS_MULTIPROC_DIR" not in server.cfg.env:
+        server.log.warning("-e replaced raw_env: /metrics counts only the worker answering")
     app = create_app()
     prepare(app)
     logs.configure(SETTINGS)  # a migration replaced the root's handlers
     with app.app_context():  # workers fork from here: they must not share connections
         app.extensions["motcua.db"].engine.dispose()
+
+
+def _fresh_metrics_dir():
+    """Empty at each start, as prometheus_client asks: a folder left by an earlier
+    master with the same pid goes (`rmtree` refuses a symbolic link: the start stops)."""
+    if os.path.lexists(METRICS_DIR):
+        shutil.rmtree(METRICS_DIR)
+    METRICS_DIR.mkdir(mode=0o700)
+
+
+def on_reload(server):
+    """A reloaded daemon's master (its pid changed) names another folder."""
+    METRICS_DIR.mkdir(mode=0o700, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """A worker ended: its live gauge (requests in progress) leaves the sums; its
+    counters and histograms stay, so no count goes back."""
+    from prometheus_client import multiprocess  # imported by now (`on_starting`)
+
+    multiprocess.mark_process_dead(worker.pid, str(METRICS_DIR))
+
+
+def on_exit(server):
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)
 
 
 def post_worker_init(worker):

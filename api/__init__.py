@@ -58,10 +58,10 @@ def create_app(config=None) -> Flask:
 
 
 def _register_blueprints(app):
-    from . import (calendar_routes, documents, dossiers, lifecycle, monitor, notifications,
-                   people, procedures, slips, tasks)
+    from . import (calendar_routes, documents, dossiers, lifecycle, monitor, monitor_steps,
+                   notifications, people, procedures, slips, tasks)
     for module in (people, procedures, dossiers, lifecycle, documents, slips, tasks,
-                   calendar_routes, notifications, monitor):
+                   calendar_routes, notifications, monitor, monitor_steps):
         rest.register_blueprint(module.blp, url_prefix="/api/v1")
     if app.config["CLOCK_CONTROL"]:
         from . import admin

@@ -1,5 +1,6 @@
-"""`flask` commands: units, users, deploying procedure folders, demo data, scheduler,
-and the event log's audit (`audit verify`, `audit rotate-key`).
+"""`flask` commands: units, users, deploying procedure folders, demo data, generated
+data (`generate-data`), scheduler, and the event log's audit (`audit verify`,
+`audit rotate-key`).
 
 Those that need a ready database prepare the platform first (`api.setup.prepare`);
 `flask db upgrade` takes the same start-up lock as `prepare`.
@@ -10,6 +11,7 @@ import json
 import logging
 import os
 import signal
+import sys
 from pathlib import Path
 
 import click
@@ -18,8 +20,10 @@ from flask.cli import AppGroup, with_appcontext
 
 from engine.kernel import audit, events, logs
 from engine.catalogue import loading
+from engine.monitoring import generation
 from engine.people import directory
 from engine.scheduling import scheduler
+from engine.kernel.clock import parse_instant
 from engine.kernel.context import SYSTEM_ADMIN, Ctx
 from engine.kernel.errors import DomainError
 
@@ -97,6 +101,33 @@ def load_demo():
         click.echo(f"created {line}")
     for folder in sorted(p for p in PROCESSES.iterdir() if (p / "procedure.json").exists()):
         click.echo(loading.load_procedure_folder(ctx, folder))
+
+
+def _instant(_context, _param, value):
+    try:
+        return parse_instant(value)
+    except ValueError:
+        raise click.BadParameter("an ISO 8601 instant, e.g. 2025-12-31T17:00:00+07:00") from None
+
+
+@click.command("generate-data")
+@with_appcontext
+@_prepared
+@click.option("--dossiers", type=click.IntRange(min=1), required=True,
+              help="how many dossiers to hand in during the year")
+@click.option("--year", type=click.IntRange(*generation.YEARS), required=True)
+@click.option("--seed", type=int, default=1, show_default=True,
+              help="the same seed on the same empty database writes the same rows")
+@click.option("--now", callback=_instant, metavar="INSTANT",
+              help="where the data ends (ISO 8601; Vietnam time without an offset); "
+                   "default: the end of YEAR")
+def generate_data(dossiers, year, seed, now):
+    """Fill a database that has the demo loaded with a year of dossiers across every
+    deployed procedure; prints the expected counts as one JSON object (progress on
+    standard error)."""
+    with click.progressbar(length=dossiers, label="dossiers", file=sys.stderr) as bar:
+        counts = generation.generate(_ctx(), dossiers, year, seed, progress=bar.update, now=now)
+    click.echo(json.dumps(counts, ensure_ascii=False))
 
 
 scheduler_cli = AppGroup("scheduler", help="The scheduler process.")
@@ -206,7 +237,7 @@ def _locked_db_group(app):
 
 
 def register(app):
-    for command in (create_unit, create_user, deploy_procedure, load_demo):
+    for command in (create_unit, create_user, deploy_procedure, load_demo, generate_data):
         app.cli.add_command(_plain_errors(command))
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(audit_cli)

@@ -1,10 +1,13 @@
-"""Routes for monitoring: the overdue and near-due list (API.md, "Monitoring")."""
+"""Routes for monitoring: the overdue and near-due list and the reconciled
+report (API.md, "Monitoring")."""
+from flask import Response
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.kernel.settings import AMOUNT
-from engine.monitoring import overdue
+from engine.monitoring import overdue, stats
 
+from . import stats_csv
 from .auth import context
 from .fields import Instant, PageArgs, page_schema
 from .openapi import problems
@@ -58,3 +61,98 @@ def list_overdue(args):
     `within` working time, of the dossiers the caller may see; most late first,
     paginated. No personal data."""
     return overdue.overdue(context(), **args)
+
+
+class StatsArgs(Schema):
+    date_from = fields.Date(data_key="from", load_default=None, metadata={
+        "description": "First day, inclusive (Asia/Ho_Chi_Minh); default: 29 days before "
+                       "`to` (30 days in all)"})
+    date_to = fields.Date(data_key="to", load_default=None, metadata={
+        "description": "Last day, inclusive; default: today"})
+    group_by = fields.String(load_default="procedure", validate=validate.OneOf(stats.GROUPS),
+                             metadata={"description": "`unit`: the handling unit at the "
+                                                      "period's end; `desk`: the receiving desk; "
+                                                      "`level` and `field`: the procedure's when "
+                                                      "the dossier entered"})
+    format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
+
+
+class ReceivedOut(Schema):
+    carried_over, online, direct, post, total = (fields.Integer() for _ in range(5))
+
+
+class ResolvedOut(Schema):
+    early, on_time, late, total, apologised = (fields.Integer() for _ in range(5))
+
+
+class InProgressOut(Schema):
+    within_time, overdue, total = (fields.Integer() for _ in range(3))
+
+
+class RatesOut(Schema):
+    on_time = fields.Float(allow_none=True, metadata={"description": "(early + on time) / "
+                                                                     "resolved"})
+    online = fields.Float(allow_none=True, metadata={"description": "online / received"})
+    digitised = fields.Float(allow_none=True, metadata={
+        "description": "resolved dossiers whose every document and result is digitised, "
+                       "over resolved"})
+
+
+class FiguresOut(Schema):
+    received = fields.Nested(ReceivedOut, metadata={"description": (
+        "Dossiers that entered: an online submission when submitted (received at the desk "
+        "or not yet), a desk's dossier when received, sent back for papers or refused on the "
+        "spot. `total`: the period's new dossiers (online + direct + post), not those carried "
+        "over (entered before the period and not closed by its start)")})
+    resolved = fields.Nested(ResolvedOut, metadata={"description": (
+        "Against the appointment on the receipt; `apologised`: those of them extended once "
+        "(an apology slip), counted apart, also within early, on time or late")})
+    in_progress = fields.Nested(InProgressOut, metadata={"description": "At the period's end"})
+    supplement = fields.Integer(metadata={"description": "Waiting for papers at the period's "
+                                                         "end"})
+    stopped = fields.Integer()
+    withdrawn = fields.Integer()
+    refused = fields.Integer()
+    rates = fields.Nested(RatesOut)
+
+
+class StatsRow(FiguresOut):
+    key = fields.String(allow_none=True)
+    name = fields.String(allow_none=True, metadata={
+        "description": "The procedure's or unit's name (null for other groupings)"})
+
+
+class StatsOut(Schema):
+    date_from = fields.Date(data_key="from", attribute="from")
+    date_to = fields.Date(data_key="to", attribute="to")
+    group_by = fields.String()
+    rows = fields.List(fields.Nested(StatsRow))
+    total = fields.Nested(FiguresOut)
+
+
+CSV = {"text/csv": {"schema": {"type": "string"}}}
+
+
+@blp.get("/monitor/stats")
+@blp.arguments(StatsArgs, location="query")
+@blp.response(200, StatsOut)
+@blp.doc(responses={"200": {"content": {"application/json": {"schema": StatsOut}, **CSV}}})
+@problems(403, (422, "Invalid period or grouping"))
+def get_stats(args):
+    """The reconciled report of a period (supervisors)
+
+    Received (carried over, online, direct, post), resolved (early, on time,
+    late; apologised ones counted apart), in progress at the period's end
+    (within time, overdue), waiting for a supplement, stopped, withdrawn,
+    refused, by the group's key and in total; carried over + received =
+    resolved + in progress + supplement + stopped + withdrawn + refused, for
+    every row. Computed from the event log: a past period's answer does not
+    change. `format=csv`: the same figures, one line per row and the total, in
+    UTF-8 with a byte order mark (a spreadsheet keeps the Vietnamese text)."""
+    fmt = args.pop("format")
+    figures = stats.report(context(), **args)
+    if fmt == "csv":
+        return Response(stats_csv.render(figures), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="stats-{figures["from"]}-'
+                                   f'{figures["to"]}-{figures["group_by"]}.csv"'})
+    return figures

@@ -3,7 +3,7 @@ restart, one extension, stop. Each keeps `due_at` and the `dossier_due`
 timer row in step; called inside a service's unit of work (flush only)."""
 from datetime import timedelta
 
-from ..kernel import events
+from ..kernel import events, report_facts
 from ..kernel.errors import Conflict, Invalid
 from ..kernel.settings import policy_for
 from . import timers
@@ -41,6 +41,16 @@ def resume(ctx, dossier) -> None:
     dossier.clock_remaining_seconds = None
     _set_due(ctx, dossier, add_working_time(ctx.now(), remaining, calendar(ctx)))
     events.record(ctx, "clock.resumed", dossier=dossier)
+
+
+def resumed_appointment(ctx, dossier, paused_at):
+    """After a pause, the receipt's appointment moved by the pause: the working
+    time it had left at the pause, from now. An extension moves the clock's due
+    time, never the appointment the reports measure against."""
+    cal = calendar(ctx)
+    receipt = report_facts.appointment(ctx.session, dossier.id) or dossier.due_at
+    return add_working_time(ctx.now(), max(working_time_between(paused_at, receipt, cal),
+                                           timedelta()), cal)
 
 
 def extend(ctx, dossier, new_due_at, reason: str) -> None:

@@ -248,4 +248,5 @@ def _id_number(dossier) -> str | None:
 
 def _detail(document) -> dict:
     return {"document_id": document.id, "document_type": document.document_type,
-            "checksum": document.checksum, "reused_from": document.reused_from_id}
+            "checksum": document.checksum, "reused_from": document.reused_from_id,
+            "digitized": document.digitized, "is_result": document.is_result}

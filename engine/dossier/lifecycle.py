@@ -97,16 +97,21 @@ def receive_supplement(ctx, code, documents=()):
         return snapshot
 
     def finish(dossier, snapshot):
-        events.record(ctx, "dossier.supplement_received", dossier=dossier,
-                      detail={"documents": list(documents)})
         if dossier.received_at is None:
+            events.record(ctx, "dossier.supplement_received", dossier=dossier,
+                          detail={"documents": list(documents)})
             receive_now(ctx, dossier, snapshot.instance, snapshot.failure)
             return dossier
-        restart = dossier.procedure.clock_policy != "pause"
+        restart, paused_at = dossier.procedure.clock_policy != "pause", dossier.clock_paused_at
         if restart:
             statutory.start(ctx, dossier)  # restart from zero, the default rule
         else:
             statutory.resume(ctx, dossier)
+        # the new appointment, as a receipt's: the reports measure against it
+        appointment = dossier.due_at if restart or dossier.extended_to is None else \
+            statutory.resumed_appointment(ctx, dossier, paused_at)
+        events.record(ctx, "dossier.supplement_received", dossier=dossier,
+                      detail={"documents": list(documents), "due_at": appointment.isoformat()})
         steps.resume(ctx, dossier, snapshot.extra["shifted"], restart)
         status.settle(dossier)
         if "step_id" in snapshot.extra:

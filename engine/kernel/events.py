@@ -1,7 +1,8 @@
 """Appending to and verifying the keyed, hash-chained event log.
 
 Every state change calls `record` inside its unit of work, so the change and
-its event commit together. Each row's hash is an HMAC (`engine.kernel.audit`) over
+its event commit together, with the dossier's report facts folded from it
+(`report_facts`). Each row's hash is an HMAC (`engine.kernel.audit`) over
 its content and the previous row's hash in the same stream, under the keyring
 of the context's settings; `verify_stream` and `verify_all` recompute the
 chains with the keyring they are given. Reads of personal data are logged by
@@ -14,7 +15,7 @@ from sqlalchemy import select
 
 from ..store.dossiers import Dossier
 from ..store.events import Event
-from . import audit
+from . import audit, report_facts
 from .uow import unit_of_work
 
 GENESIS = "0" * 64
@@ -23,8 +24,11 @@ GENESIS = "0" * 64
 def record(ctx, type_: str, *, dossier=None, stream=None, task_id=None, element_id=None,
            detail=None):
     stream = dossier.code if dossier is not None else stream
-    return _append(ctx, type_, stream, dossier.id if dossier is not None else None,
-                   task_id=task_id, element_id=element_id, detail=detail)
+    row = _append(ctx, type_, stream, dossier.id if dossier is not None else None,
+                  task_id=task_id, element_id=element_id, detail=detail)
+    if dossier is not None:
+        report_facts.record(ctx.session, dossier, row)
+    return row
 
 
 def record_read(ctx, type_: str, *, stream: str, dossier_id: int | None = None,

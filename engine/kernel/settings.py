@@ -3,9 +3,9 @@ reads from the context (`ctx.settings`).
 
 Every legal constant lives here with today's default (DOMAIN.md): office
 hours, the supplement window and what happens past it, the transfer cut-off,
-the escalation ladder, the extension's notice and bound. A procedure may set
-its own policy in `procedure.details` (`supplement_window`, `late_supplement`,
-`escalation {remind_at, escalate_after}`, `extension_notice`,
+the escalation ladder, the extension's notice and bound, the scores' grades.
+A procedure may set its own policy in `procedure.details` (`supplement_window`,
+`late_supplement`, `escalation {remind_at, escalate_after}`, `extension_notice`,
 `extension_limit`); `policy_for` merges it over the settings. Values are
 checked when they are made, so a bad one stops the start (or the procedure's
 creation) with a message naming it.
@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import time
 from pathlib import Path, PurePath
+from typing import NamedTuple
 
 from .audit import KeyringError
 from .audit import parse as parse_keyring
@@ -48,6 +49,14 @@ PROCEDURE_KEYS = ("supplement_window", "late_supplement", "extension_notice",
 DEFAULT_SESSIONS = ((time(7, 30), time(11, 30)), (time(13, 0), time(17, 0)))
 
 
+class Grades(NamedTuple):
+    """The scores' thresholds (`GET /monitor/scores`): an on-time rate at or above
+    `good` is good, at or above `fair` fair, below it weak. Defaults in the style of
+    the one-stop assessment rules: everything on time is good, 95% fair."""
+    good: float = 1.0
+    fair: float = 0.95
+
+
 class SettingError(ValueError):
     """A setting's value is not acceptable; `name` is the setting."""
 
@@ -67,6 +76,7 @@ class Settings:
     extension_notice: str = "1d"  # an extension is asked at least this long before due
     extension_limit: str | None = None  # latest new appointment after due; None: statutory
     near_due: str = "0.5d"  # the overdue list's default horizon: due within this working time
+    score_grades: Grades = Grades()  # the scores' grades: on-time rates for good and fair
     max_diagram_bytes: int = 2_000_000
     # Throttles (failed logins, public tracking): counts per fixed window, kept in the
     # database so every worker and process shares them.
@@ -111,6 +121,7 @@ class Settings:
 
     def __post_init__(self):
         _check_sessions(self.office_hours)
+        _check_grades(self.score_grades)
         for name in ("supplement_window", "extension_notice", "near_due"):
             _check_amount(name, getattr(self, name))
         for name in ("escalate_after", "extension_limit"):
@@ -235,6 +246,17 @@ def _check_files(settings):
         raise SettingError("document_types", "must be media types like application/pdf")
 
 
+def _check_grades(grades):
+    ok = isinstance(grades, tuple) and len(grades) == 2 and all(
+        isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+        for value in grades)
+    if not ok:
+        raise SettingError("score_grades", "must be two fractions 0 to 1 like "
+                                           "good=1.0,fair=0.95")
+    if grades[1] > grades[0]:
+        raise SettingError("score_grades", "fair must not be above good")
+
+
 def _check_choice(name, value, choices):
     if value not in choices:
         raise SettingError(name, f"must be one of {', '.join(choices)}")
@@ -282,6 +304,20 @@ def _number(name, text) -> float:
         raise SettingError(name, f"{text!r} is not a number") from None
 
 
+def _grades(name, text) -> Grades:
+    """`good=1.0,fair=0.95` (both, in any order) as Grades."""
+    values = {}
+    for item in text.split(","):
+        key, _, value = item.partition("=")
+        key = key.strip()
+        if key not in Grades._fields or key in values:
+            raise SettingError(name, f"{text!r} is not like good=1.0,fair=0.95")
+        values[key] = _number(name, value.strip())
+    if set(values) != set(Grades._fields):
+        raise SettingError(name, "needs both good and fair, like good=1.0,fair=0.95")
+    return Grades(**values)
+
+
 def _optional(_name, text) -> str | None:
     return text or None
 
@@ -313,7 +349,8 @@ _PARSERS["escalate_after"] = _PARSERS["extension_limit"]
 _PARSERS.update({name: _integer for name in POSITIVE_COUNTS})
 _PARSERS.update({name: _integer for name, _ in SCRIPT_COUNTS})
 _PARSERS.update(script_cpu_seconds=_number, script_wall_seconds=_number,
-                scheduler_tick_seconds=_number, smtp_port=_integer, smtp_host=_optional,
+                scheduler_tick_seconds=_number, score_grades=_grades, smtp_port=_integer,
+                smtp_host=_optional,
                 smtp_user=_optional, smtp_password=_optional, smtp_starttls=_flag,
                 audit_key=_optional, audit_key_file=_path, document_dir=_path,
                 document_types=lambda name, text: tuple(

@@ -8,19 +8,21 @@ for a supplement, not closed); a dossier while its statutory clock runs
 (`status.clock_running`, the rule of `GET /dossiers?overdue=true`). Lateness is
 working time on the working calendar: `working_hours_late` is positive past
 the due time, negative before it (the hours left). It never falls as the due
-time gets earlier, so ordering by due time is ordering by lateness: the rows
-are sorted by due time and the working-time maths runs on the page only. The
-statements are a fixed handful whatever the page holds: the calendar's
-overrides, the units (visibility, the unit filter), one query for steps, one
-for their candidate groups, one for dossiers.
+time gets earlier, so ordering by due time is ordering by lateness: steps and
+dossiers are sorted, counted and cut to the page in SQL (one statement), and
+the working-time maths runs on the page only, by look-up
+(`engine.deadlines.worktable`). The statements are a fixed handful whatever
+the rows: the calendar's overrides, the units (visibility, the unit filter),
+the page, the page's candidate groups.
 """
 from datetime import timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import String, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..deadlines.calendar import calendar_for
-from ..deadlines.worktime import add_working_time, parse_amount, working_time_between
+from ..deadlines.worktable import WorkTable
+from ..deadlines.worktime import add_working_time, parse_amount
 from ..dossier import status
 from ..kernel.errors import Invalid
 from ..people.access import descendants, require_role, visible_filter
@@ -49,20 +51,27 @@ def overdue(ctx, within=None, unit=None, procedure=None, level=None, kind=None,
     amount = _within(within, cal) if within else parse_amount(ctx.settings.near_due, cal)
     horizon = add_working_time(now, amount, cal)
     where = _filters(ctx, unit, procedure, level)
-    rows = []
+    parts = []
     if kind in (None, "task"):
-        rows += _task_rows(ctx.session, horizon, where)
+        parts.append(_task_rows(horizon, where))
     if kind in (None, "dossier"):
-        rows += _dossier_rows(ctx.session, horizon, where)
-    rows.sort(key=lambda row: (row["due_at"], row["kind"], row["dossier_code"],
-                               row["element_id"] or "", row["task_id"] or ""))
-    items = rows[(page - 1) * per_page:page * per_page]
+        parts.append(_dossier_rows(horizon, where))
+    watched = union_all(*parts).subquery("watched") if len(parts) > 1 else parts[0].subquery()
+    order = (watched.c.due_at, watched.c.kind, watched.c.dossier_code,
+             func.coalesce(watched.c.element_id, ""), func.coalesce(watched.c.task_id, ""))
+    rows = ctx.session.execute(select(watched, func.count().over().label("total"))
+                               .order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    items = [row._asdict() for row in rows]
+    total = items[0].pop("total") if items else ctx.session.scalar(  # past the last page
+        select(func.count()).select_from(watched))
+    for item in items[1:]:
+        del item["total"]
     _candidates(ctx.session, items)
+    table = WorkTable.spanning(cal, [now, *(item["due_at"] for item in items)])
     for item in items:
-        late = working_time_between(item["due_at"], now, cal)
         item["overdue"] = item["due_at"] < now
-        item["working_hours_late"] = round(late / HOUR, 2)
-    return {"items": items, "page": page, "per_page": per_page, "total": len(rows)}
+        item["working_hours_late"] = round(table.between(item["due_at"], now) / HOUR, 2)
+    return {"items": items, "page": page, "per_page": per_page, "total": total}
 
 
 def _within(text, cal) -> timedelta:
@@ -97,10 +106,11 @@ def _joined(query):
             .join(Receiving, Receiving.id == Dossier.receiving_unit_id))
 
 
-def _task_rows(session, horizon, where) -> list[dict]:
+def _task_rows(horizon, where):
     query = _joined(select(
-        Task.id.label("task_id"), Task.element_id, Task.name, Task.due_at,
-        User.username.label("assignee"), *COMMON)
+        literal("task", String).label("kind"), Task.id.label("task_id"),
+        Task.element_id.label("element_id"), Task.name.label("name"),
+        Task.due_at.label("due_at"), User.username.label("assignee"), *COMMON)
         .join(Dossier, Dossier.id == Task.dossier_id)
         .outerjoin(User, User.id == Task.assignee_id)).where(
         Task.status == "open", Task.due_at.is_not(None), Task.due_at <= horizon,
@@ -109,17 +119,20 @@ def _task_rows(session, horizon, where) -> list[dict]:
         query = query.where(or_(
             Handling.code.in_(where["subtree"]),
             Task.candidates.any(TaskCandidate.party.in_(where["subtree"]))))
-    return [{"kind": "task", **row._asdict()} for row in session.execute(query)]
+    return query
 
 
-def _dossier_rows(session, horizon, where) -> list[dict]:
-    query = _joined(select(Dossier.due_at, *COMMON)).where(
+def _dossier_rows(horizon, where):
+    none = null().cast(String)
+    query = _joined(select(
+        literal("dossier", String).label("kind"), none.label("task_id"),
+        none.label("element_id"), none.label("name"), Dossier.due_at.label("due_at"),
+        none.label("assignee"), *COMMON)).where(
         status.clock_running(), Dossier.due_at.is_not(None), Dossier.due_at <= horizon,
         *where["common"])
     if where["subtree"] is not None:
         query = query.where(Handling.code.in_(where["subtree"]))
-    return [{"kind": "dossier", "task_id": None, "element_id": None, "name": None,
-             "assignee": None, **row._asdict()} for row in session.execute(query)]
+    return query
 
 
 def _candidates(session, items) -> None:

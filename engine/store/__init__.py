@@ -6,4 +6,4 @@ tests rely on that).
 """
 from .base import db  # noqa: F401
 from . import people, procedures, dossiers, events, system  # noqa: F401
-from . import calendar, documents, notifications, timers  # noqa: F401
+from . import calendar, documents, facts, notifications, timers  # noqa: F401

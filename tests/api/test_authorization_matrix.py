@@ -77,6 +77,7 @@ POST   /admin/clock                                     admin       -           
 GET    /monitor/overdue                         supervisor+leader   -            200 -
 GET    /monitor/stats                                   supervisor  -            200 -
 GET    /monitor/heatmap/{procedure}/{number}            supervisor  -            200 -
+GET    /monitor/scores                                  supervisor  -            200 -
 """
 ROWS = [Row(method, path, who if who in (USER, ANYONE) else tuple(who.split("+")),
             None if scope == "-" else scope, int(ok), None if state == "-" else state)

@@ -60,7 +60,8 @@ def test_a_pdf_is_stored_under_a_random_name_with_its_checksum(app, household, l
     assert after["revision"] > dossier["revision"]
     [event] = history_of(reception, dossier["code"], "document.added")
     assert event["detail"] == {"document_id": doc["id"], "document_type": "application_form",
-                               "checksum": doc["checksum"], "reused_from": None}
+                               "checksum": doc["checksum"], "reused_from": None,
+                               "digitized": doc["digitized"], "is_result": False}
     listing = reception.get(f"/api/v1/dossiers/{dossier['code']}/documents").get_json()
     assert listing["total"] == 1 and listing["items"][0]["id"] == doc["id"]
 
