@@ -43,19 +43,11 @@ run: setup
 	  echo ""; \
 	  PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-# The SQLite half runs beside the PostgreSQL half (each mostly waits on one
-# core); its output is kept in .test-logs/sqlite.log and shown at the end.
+# Each half spreads its test files over two processes (pytest-xdist, one per
+# core; on PostgreSQL each has a database of its own beside PG_URL's).
 test: setup
-	@mkdir -p .test-logs
-	@echo "SQLite half running in the background (.test-logs/sqlite.log); PostgreSQL half:"
-	@$(VENV)/bin/python -m pytest -q -p no:cacheprovider > .test-logs/sqlite.log 2>&1 & \
-	  sqlite=$$!; trap "kill $$sqlite 2>/dev/null" INT TERM; \
-	  $(VENV)/bin/python -m pytest -q --database-url $(PG_URL); pg=$$?; \
-	  wait $$sqlite; lite=$$?; \
-	  echo ""; echo "SQLite half (exit $$lite):"; \
-	  if [ $$lite -eq 0 ]; then tail -n 3 .test-logs/sqlite.log; else cat .test-logs/sqlite.log; fi; \
-	  echo "PostgreSQL half: exit $$pg"; \
-	  [ $$pg -eq 0 ] && [ $$lite -eq 0 ]
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
+	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile --database-url $(PG_URL)
 
 bench: setup
 	$(VENV)/bin/python -m bench.run

@@ -1,5 +1,5 @@
 """Shared schema pieces: instants in ISO 8601 with offset to the millisecond,
-and the paginated list envelope."""
+the paginated list envelope, a report's period."""
 from datetime import datetime
 
 from marshmallow import Schema, fields, validate
@@ -22,6 +22,15 @@ def instant_text(value: datetime | str) -> str:
 
 
 MAX_PER_PAGE = 200  # a page of dossiers with their data and open tasks stays a few MB
+
+
+class PeriodArgs(Schema):
+    """A report's period (`engine.monitoring.period`)."""
+    date_from = fields.Date(data_key="from", load_default=None, metadata={
+        "description": "First day, inclusive (Asia/Ho_Chi_Minh); default: 29 days before "
+                       "`to` (30 days in all)"})
+    date_to = fields.Date(data_key="to", load_default=None, metadata={
+        "description": "Last day, inclusive; default: today. At most 366 days in all"})
 
 
 class PageArgs(Schema):

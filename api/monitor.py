@@ -9,7 +9,7 @@ from engine.monitoring import overdue, stats
 
 from . import stats_csv
 from .auth import context
-from .fields import Instant, PageArgs, page_schema
+from .fields import Instant, PageArgs, PeriodArgs, page_schema
 from .openapi import problems
 
 blp = Blueprint("monitor", __name__, description="Monitoring (supervisors and leaders)")
@@ -63,12 +63,7 @@ def list_overdue(args):
     return overdue.overdue(context(), **args)
 
 
-class StatsArgs(Schema):
-    date_from = fields.Date(data_key="from", load_default=None, metadata={
-        "description": "First day, inclusive (Asia/Ho_Chi_Minh); default: 29 days before "
-                       "`to` (30 days in all)"})
-    date_to = fields.Date(data_key="to", load_default=None, metadata={
-        "description": "Last day, inclusive; default: today"})
+class StatsArgs(PeriodArgs):
     group_by = fields.String(load_default="procedure", validate=validate.OneOf(stats.GROUPS),
                              metadata={"description": "`unit`: the handling unit at the "
                                                       "period's end; `desk`: the receiving desk; "

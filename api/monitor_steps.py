@@ -6,20 +6,13 @@ from marshmallow import Schema, fields, validate
 from engine.monitoring import heatmap, scores
 
 from .auth import context
+from .fields import PeriodArgs
 from .openapi import problems
 
 blp = Blueprint("monitor_steps", __name__,
                 description="Monitoring the steps: heatmap and scores (supervisors)")
 
 PERIOD_422 = (422, "An invalid date, `from` after `to`, or a period over 366 days")
-
-
-class PeriodArgs(Schema):
-    date_from = fields.Date(data_key="from", load_default=None, metadata={
-        "description": "First day, inclusive (Asia/Ho_Chi_Minh); default: 29 days before "
-                       "`to`"})
-    date_to = fields.Date(data_key="to", load_default=None, metadata={
-        "description": "Last day, inclusive; default: today. At most 366 days in all"})
 
 
 class ElementOut(Schema):
