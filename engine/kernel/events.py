@@ -55,13 +55,13 @@ def _append(ctx, type_, stream, dossier_id, *, task_id=None, element_id=None, de
     row = Event(stream=stream, seq=seq, dossier_id=dossier_id, type=type_, at=ctx.now(),
                 actor=ctx.actor.username, task_id=task_id, element_id=element_id,
                 detail=detail or {}, prev_hash=prev)
-    row.key_id, row.hash = audit.keyring(ctx.settings).seal(_text(row))
+    row.key_id, row.hash = audit.keyring(ctx.settings).seal(sealed_text(row))
     session.add(row)
     session.flush()
     return row
 
 
-def _text(row) -> str:
+def sealed_text(row) -> str:
     """The sealed content: everything but the row's id, hash and key id."""
     body = {"stream": row.stream, "seq": row.seq, "type": row.type,
             "at": row.at.isoformat(timespec="microseconds"), "actor": row.actor,
@@ -90,7 +90,7 @@ class _Chain:
             return "does not follow the previous event's hash"
         if row.key_id is None and self.keyed:
             return "unkeyed after keyed events"
-        expected = self.ring.digest(row.key_id, _text(row))
+        expected = self.ring.digest(row.key_id, sealed_text(row))
         if expected is None:
             return f"sealed with an unknown key {row.key_id!r}"
         if expected != row.hash:

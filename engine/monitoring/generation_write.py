@@ -5,7 +5,7 @@ driver's many-row inserts), never ORM objects. The dossiers go first, their ids
 returned in order; then their steps and candidates, parties, live timers,
 events and report facts (folded from those events by `engine.kernel.report_facts`).
 Each dossier's events start its own stream (its code) and are chained
-and sealed exactly as `engine.kernel.events` seals one (`_text`, the keyring of
+and sealed exactly as `engine.kernel.events` seals one (`sealed_text`, the keyring of
 the settings), so `audit verify` walks them like any other. The dossier code
 sequence (`dossier_sequence`) is raised to the last number used per receiving
 agency and day, in the same transaction, so the desks go on numbering after
@@ -34,9 +34,9 @@ def chain(ring, code: str, happened: list[dict]) -> list[dict]:
     prev = events.GENESIS
     for seq, event in enumerate(happened, 1):
         at = event["at"] = event["at"].astimezone(timezone.utc)
-        text = events._text(Sealable(code, seq, event["type"], at, event["actor"],
-                                     event["task_id"], event["element_id"], event["detail"],
-                                     prev))
+        text = events.sealed_text(Sealable(code, seq, event["type"], at, event["actor"],
+                                           event["task_id"], event["element_id"],
+                                           event["detail"], prev))
         key_id, digest = ring.seal(text)
         event.update(stream=code, seq=seq, prev_hash=prev, hash=digest, key_id=key_id)
         prev = digest

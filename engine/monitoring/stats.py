@@ -42,17 +42,14 @@ def report(ctx, date_from=None, date_to=None, group_by="procedure") -> dict:
                       [{"field": "group_by", "message": f"one of {', '.join(GROUPS)}"}])
     span = period(ctx, date_from, date_to)
     query = _counts(ctx, span, min(span.end, ctx.now()), group_by)
-    rows = [{"key": row.key, **_figures(row._mapping)} for row in ctx.session.execute(query)]
-    rows.sort(key=lambda row: row["key"] or "")
-    names = _names(ctx.session, group_by, [row["key"] for row in rows])
-    for row in rows:
-        row["name"] = names.get(row["key"])
-    total = _figures({name: sum(row["_raw"][name] for row in rows) for name in FIGURES})
-    for row in rows:
-        del row["_raw"]
-    del total["_raw"]
+    counts = sorted(((row.key, {name: int(row._mapping[name] or 0) for name in FIGURES})
+                     for row in ctx.session.execute(query)), key=lambda pair: pair[0] or "")
+    names = _names(ctx.session, group_by, [key for key, _ in counts])
+    total = {name: sum(flat[name] for _, flat in counts) for name in FIGURES}
     return {"from": span.date_from, "to": span.date_to, "group_by": group_by,
-            "rows": rows, "total": total}
+            "rows": [{"key": key, "name": names.get(key), **_figures(flat)}
+                     for key, flat in counts],
+            "total": _figures(total)}
 
 
 def _counts(ctx, span, cut, group_by):
@@ -153,8 +150,7 @@ def _names(session, group_by, keys) -> dict:
 
 
 def _figures(raw) -> dict:
-    """The API's nested figures from the flat counts (kept under `_raw` to sum)."""
-    raw = {name: int(raw[name] or 0) for name in FIGURES}
+    """The API's nested figures from the flat counts."""
     received = {channel: raw[channel] for channel in CHANNELS}
     resolved = {name: raw[name] for name in ("early", "on_time", "late")}
     in_progress = {name: raw[name] for name in ("within_time", "overdue")}
@@ -168,7 +164,6 @@ def _figures(raw) -> dict:
         "rates": {"on_time": _rate(raw["early"] + raw["on_time"], done),
                   "online": _rate(raw["online"], sum(received.values())),
                   "digitised": _rate(raw["digitised"], done)},
-        "_raw": raw,
     }
 
 

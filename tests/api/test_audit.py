@@ -37,7 +37,7 @@ def test_events_are_sealed_with_the_audit_key(household, login_as, db):
     code = open_dossier(login_as("reception"), household)["code"]
     first = _rows(db, code)[0]
     assert first.key_id == "test"
-    text = events._text(first)
+    text = events.sealed_text(first)
     assert first.hash == hmac.new(TEST_KEY.encode(), text.encode(), hashlib.sha256).hexdigest()
     # whoever can write to the database cannot recompute the chain without the key
     db.execute(update(Event).where(Event.id == first.id).values(
@@ -108,7 +108,7 @@ def _reseal(rows, key_ids):
     prev = events.GENESIS
     for row, key_id in zip(rows, key_ids):
         row.prev_hash, row.key_id = prev, key_id
-        text = events._text(row).encode()
+        text = events.sealed_text(row).encode()
         row.hash = prev = (hashlib.sha256(text).hexdigest() if key_id is None else
                            hmac.new(TEST_KEY.encode(), text, hashlib.sha256).hexdigest())
 
