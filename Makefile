@@ -8,10 +8,11 @@ PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 DATA_DIR := $(or $(MOTCUA_DATA_DIR),data)
 VENDOR := web/static/vendor
+BUNDLE := web/static/build
 
-.PHONY: run test setup bench bench-monitoring clean
+.PHONY: run test setup chromium bench bench-monitoring clean
 
-setup: $(VENV)/.installed $(VENDOR)/.installed
+setup: $(VENV)/.installed $(VENDOR)/.installed $(BUNDLE)/.built
 
 $(VENV)/.installed: setup.cfg pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +27,16 @@ $(VENDOR)/.installed: web/package.json web/package-lock.json
 	   web/node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \
 	   web/node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/swagger-ui/
 	touch $@
+
+# The pages' scripts and styles (bpmn-js, form-js, Chart.js and ours), bundled by esbuild.
+$(BUNDLE)/.built: $(VENDOR)/.installed web/build.mjs $(wildcard web/src/*)
+	cd web && node build.mjs
+	touch $@
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+chromium:
+	test -x /usr/bin/chromium || { apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium; }
 
 run: export MOTCUA_ADMIN_USER ?= admin
 run: export MOTCUA_ADMIN_PASSWORD ?= admin-demo
@@ -45,7 +56,7 @@ run: setup
 
 # Each half spreads its test files over two processes (pytest-xdist, one per
 # core; on PostgreSQL each has a database of its own beside PG_URL's).
-test: setup
+test: setup chromium
 	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
 	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile --database-url $(PG_URL)
 
@@ -59,4 +70,4 @@ bench-monitoring: setup
 	$(VENV)/bin/python -m bench.monitoring
 
 clean:
-	rm -rf $(VENV) web/node_modules $(VENDOR) *.egg-info
+	rm -rf $(VENV) web/node_modules $(VENDOR) $(BUNDLE) *.egg-info

@@ -21,6 +21,7 @@ from flask import Flask, g, request
 from engine.kernel import logs
 from engine.dossier import workflow
 from engine.kernel.uow import db
+import web
 
 from . import cli, errors, guards, headers, health, json_provider, presentation
 from .config import from_env
@@ -53,6 +54,7 @@ def create_app(config=None) -> Flask:
     rest.init_app(app)
     _register_blueprints(app)
     health.register(app)
+    web.register(app)
     cli.register(app)
     return app
 

@@ -5,23 +5,32 @@ user's token generation and their own id (`jti`); they expire, and throttle
 windows run, by the wall clock, as API.md says (a test may give `AUTH_CLOCK`);
 workflow time is the platform clock. `context()` gives the `Ctx` of the
 authenticated caller; `public_context()` one for anonymous tracking.
+
+A signed-in browser holds such a token in its session cookie (`web.session`
+puts it there): a request without an Authorization header is authenticated by
+it, and one that changes state must then carry the page's CSRF token (Flask-WTF)
+in the `X-CSRFToken` header or a page form's `csrf_token` field, so that another
+site cannot act for it.
 """
 import secrets
 from datetime import timedelta
 
-from flask import after_this_request, current_app, g, request
+from flask import after_this_request, current_app, g, request, session
+from flask_wtf.csrf import ValidationError, validate_csrf
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from engine.kernel import events
 from engine.people import throttle
 from engine.kernel.clock import SystemClock
 from engine.kernel.context import SYSTEM, Ctx
-from engine.kernel.errors import Unauthorized
+from engine.kernel.errors import Forbidden, Unauthorized
 from engine.people.directory import actor_for
 
 from .errors import domain_problem
 
 SALT = "motcua.token"
+SESSION_TOKEN = "token"  # the session cookie's key holding a signed-in browser's token
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 WALL = SystemClock()
 
 
@@ -45,14 +54,31 @@ def issue_token(user) -> dict:
             "expires_in": ttl}
 
 
-def _claims_from_header() -> dict:
+def _claims_from_request() -> dict:
+    if "Authorization" not in request.headers and session.get(SESSION_TOKEN):
+        if request.method not in SAFE_METHODS:
+            check_csrf(request.headers.get("X-CSRFToken") or request.form.get("csrf_token"))
+        return _claims_of(session[SESSION_TOKEN])
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("Send 'Authorization: Bearer <token>' from POST /api/v1/auth/token.")
+    return _claims_of(token)
+
+
+def check_csrf(value):
+    """Refuse (403) a state change from a signed-in browser without its page's token."""
+    try:
+        validate_csrf(value)
+    except ValidationError:
+        raise Forbidden("The page's security token is missing or stale; reload the page.") \
+            from None
+
+
+def _claims_of(token: str) -> dict:
     ttl = current_app.config["TOKEN_TTL_SECONDS"]
     try:
-        claims, issued = _serializer().loads(token.strip(), max_age=ttl, return_timestamp=True)
+        claims, issued = _serializer().loads(str(token).strip(), max_age=ttl, return_timestamp=True)
     except SignatureExpired:
         raise Unauthorized("The token has expired; request a new one.") from None
     except BadSignature:
@@ -71,7 +97,7 @@ def _base_ctx(actor) -> Ctx:
 def context() -> Ctx:
     if "motcua_ctx" not in g:
         session = current_app.extensions["motcua.db"].session()
-        g.motcua_token = claims = _claims_from_header()
+        g.motcua_token = claims = _claims_from_request()
         g.motcua_ctx = _base_ctx(actor_for(session, claims["uid"], claims["gen"],
                                            claims["jti"]))
     return g.motcua_ctx

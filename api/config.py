@@ -55,6 +55,13 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/static/vendor/swagger-ui/"
+    # The browser's session cookie (web.session): it holds a token, so scripts may not
+    # read it and other sites' links do not send it with a state change.
+    SESSION_COOKIE_NAME = "motcua_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # production: True (served over HTTPS)
+    WTF_CSRF_TIME_LIMIT = None  # a page's CSRF token lives as long as its session
 
     def finalize(self):
         """Fill the defaults that depend on the data folder."""
@@ -77,7 +84,10 @@ def in_data_dir(settings: Settings, data_dir: Path) -> Settings:
 
 class ProductionConfig(Config):
     """Clock control is an acceptance-run tool: production refuses it. Every
-    machine must sign tokens with the same key, so the key must be given."""
+    machine must sign tokens with the same key, so the key must be given.
+    Production is served over HTTPS: the session cookie is sent only there."""
+
+    SESSION_COOKIE_SECURE = True
 
     def finalize(self):
         if self.CLOCK_CONTROL:

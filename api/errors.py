@@ -14,7 +14,7 @@ STATUS = {domain.BadRequest: 400, domain.Unauthorized: 401, domain.Forbidden: 40
           domain.UnsupportedMediaType: 415, domain.Invalid: 422}
 
 
-def _status(error) -> int:
+def status_of(error) -> int:
     return getattr(error, "status", None) or next(
         code for cls, code in STATUS.items() if isinstance(error, cls))
 
@@ -31,7 +31,7 @@ def problem(status: int, title: str, detail: str, errors=None):
 
 
 def domain_problem(error: domain.DomainError):
-    return problem(_status(error), error.title, error.detail, error.errors)
+    return problem(status_of(error), error.title, error.detail, error.errors)
 
 
 def http_problem(error: HTTPException):

@@ -4,7 +4,8 @@ Every request: a URI of at most `MAX_URI` characters (below gunicorn's
 request-line limit, so an over-long one gets our 414 problem, not its page),
 and no C0 control character in the path, the query or the headers read as
 data: PostgreSQL cannot store NUL, and none of them means anything there.
-Write requests carry JSON (deploy and documents also take XML or multipart).
+Write requests carry JSON (deploy and documents also take XML or multipart; the
+pages' own forms, outside /api/, are form-encoded).
 A JSON body is limited in size and walked once, without recursion: nesting
 deeper than `MAX_JSON_DEPTH` (copies and serializers recurse, and fail far
 later), NaN and the infinities (not JSON), NUL and lone surrogates (neither
@@ -21,6 +22,7 @@ from engine.kernel.errors import BadRequest, DomainError, TooLarge, UnsupportedM
 from .json_provider import Marker, loads_marking
 
 UPLOAD_TYPES = {"application/xml", "text/xml", "application/bpmn+xml", "multipart/form-data"}
+PAGE_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 UPLOAD_ENDPOINTS = {"procedures.deploy", "documents.upload_document"}
 MAX_URI = 4096  # gunicorn.conf.py: limit_request_line = 8190
 MAX_JSON_DEPTH = 32
@@ -64,6 +66,8 @@ def check_body():
         return
     allowed = {"application/json"} | (UPLOAD_TYPES if request.endpoint in UPLOAD_ENDPOINTS
                                       else set())
+    if not request.path.startswith("/api/"):  # the pages' own forms (web/)
+        allowed |= PAGE_FORM_TYPES
     if request.mimetype not in allowed:
         raise UnsupportedMediaType(f"Send {' or '.join(sorted(allowed))}.")
     if request.mimetype == "application/json":

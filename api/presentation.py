@@ -15,6 +15,7 @@ from datetime import datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -36,14 +37,28 @@ COOKIE = "lang"
 COOKIE_SECONDS = 365 * 24 * 3600
 
 
+def catalogue(lang: str) -> Catalog:
+    """Every message of `lang`: `messages.po` (slips, labels, API texts) and one
+    file per page family (`web_<name>.po`), merged. A message in two files must
+    read the same in both."""
+    merged = Catalog(locale=lang)
+    for path in sorted((TRANSLATIONS / lang / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as source:
+            for entry in read_po(source, locale=lang):
+                known = merged.get(entry.id, entry.context) if entry.id else None
+                if known is not None and known.string != entry.string:
+                    raise ValueError(f"{path.name}: {entry.id!r} reads differently elsewhere")
+                if entry.id and known is None:
+                    merged[entry.id] = entry
+    return merged
+
+
 @lru_cache(maxsize=None)
 def translations(lang: str) -> NullTranslations:
-    """The catalogue of `lang`, read from its .po file once per process."""
-    path = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
-    if lang not in LANGUAGES or not path.is_file():
+    """The catalogue of `lang`, read from its .po files once per process."""
+    if lang not in LANGUAGES or not (TRANSLATIONS / lang).is_dir():
         return NullTranslations()  # English: the source strings themselves
-    with path.open("rb") as source:
-        catalog = read_po(source, locale=lang)
+    catalog = catalogue(lang)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)  # fuzzy entries are left out, as by `pybabel compile`
     compiled.seek(0)

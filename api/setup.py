@@ -16,6 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from flask import request
+from flask.sessions import SecureCookieSessionInterface
 from flask_migrate import Migrate, upgrade
 from sqlalchemy import text
 
@@ -82,6 +83,14 @@ def register_secret(app):
         if not app.config["SECRET_KEY"]:
             app.config["SECRET_KEY"] = _persistent_secret(app.config["DATA_DIR"])
     app.before_request(load_secret)
+
+    class KeyReadFirst(SecureCookieSessionInterface):
+        """The session cookie is opened before any `before_request`: read the key first."""
+
+        def get_signing_serializer(self, app):
+            load_secret()
+            return super().get_signing_serializer(app)
+    app.session_interface = KeyReadFirst()
 
 
 def register_preparation(app):

@@ -3,8 +3,9 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [p for d in ("engine", "api", "forms") for p in (ROOT / d).rglob("*.py")
-           if "migrations" not in p.parts] + [ROOT / "wsgi.py", ROOT / "gunicorn.conf.py"]
+SKIPPED = {"node_modules", "migrations"}
+SOURCES = [p for d in ("engine", "api", "forms", "web") for p in (ROOT / d).glob("**/*.py")
+           if not SKIPPED & set(p.parts)] + [ROOT / "wsgi.py", ROOT / "gunicorn.conf.py"]
 
 
 def _imports(path):

@@ -250,3 +250,11 @@ def agency_code_of(unit: Unit) -> str | None:
             return unit.agency_code
         unit = unit.parent
     return None
+
+
+def unit_names(session, codes) -> dict[str, str]:
+    """The names of the units `codes`, by code (for headers and lists)."""
+    if not codes:
+        return {}
+    rows = session.execute(select(Unit.code, Unit.name).where(Unit.code.in_(list(codes))))
+    return {code: name for code, name in rows}

@@ -1,0 +1,13 @@
+"""Dossiers pages (to be built by their page family)."""
+from flask import render_template
+from flask_babel import gettext as _
+
+from .shell import blueprint, page
+
+bp = blueprint("dossiers", __name__)
+
+
+@bp.get("/dossiers")
+@page()
+def index():
+    return render_template("stub/page.html", heading=_("Dossiers"))

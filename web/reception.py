@@ -1,0 +1,13 @@
+"""Reception pages (to be built by their page family)."""
+from flask import render_template
+from flask_babel import gettext as _
+
+from .shell import blueprint, page
+
+bp = blueprint("reception", __name__)
+
+
+@bp.get("/reception")
+@page("reception")
+def index():
+    return render_template("stub/page.html", heading=_("Reception"))

@@ -1,0 +1,2 @@
+// The admin pages (filled by their page family).
+import "./common.js";

@@ -1,0 +1,2 @@
+// The designer pages (filled by their page family).
+import "./common.js";

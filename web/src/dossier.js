@@ -1,0 +1,2 @@
+// The dossier pages (filled by their page family).
+import "./common.js";

@@ -1,0 +1,2 @@
+// The inbox pages (filled by their page family).
+import "./common.js";

@@ -1,0 +1,2 @@
+// The monitor pages (filled by their page family).
+import "./common.js";

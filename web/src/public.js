@@ -1,0 +1,2 @@
+// The public pages (filled by their page family).
+import "./common.js";

@@ -1,0 +1,2 @@
+// The reception pages (filled by their page family).
+import "./common.js";

@@ -1,0 +1,2 @@
+// The task pages (filled by their page family).
+import "./common.js";
