@@ -21,7 +21,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	touch $@
 
 $(VENDOR)/.installed: web/package.json web/package-lock.json
-	cd web && npm ci --no-audit --no-fund
+	cd web && IBM_TELEMETRY_DISABLED=true npm ci --no-audit --no-fund --ignore-scripts
 	mkdir -p $(VENDOR)/swagger-ui
 	cp web/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
 	   web/node_modules/swagger-ui-dist/swagger-ui-standalone-preset.js \

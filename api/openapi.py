@@ -84,10 +84,14 @@ def problems(*answers):
 def common_problems(method: str, operation: dict) -> list[int]:
     """What any request to the operation can meet: the guards (`api.guards`) refuse
     a hostile request (400) or URI (414) and check a body's size and type (413,
-    415); a secured operation needs a token (401); anything unforeseen is a 500."""
+    415); a secured operation needs a token (401), and a secured state change
+    from a signed-in browser its page's CSRF token (403); anything unforeseen is
+    a 500."""
     statuses = [400, 414, 500]
     if operation.get("security") != []:
         statuses.append(401)
+        if method != "get":
+            statuses.append(403)
     if "requestBody" in operation or method in BODY_METHODS:
         statuses.append(413)
     if method in BODY_METHODS:

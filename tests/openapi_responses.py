@@ -50,9 +50,9 @@ class Recorder:
 
     def _record(self, sender, response, **_extra):
         rule = request.url_rule
-        if rule is None or rule.endpoint.startswith("api-docs.") \
+        if rule is None or rule.endpoint.startswith(("api-docs.", "web.")) \
                 or request.method in UNDOCUMENTED_METHODS:
-            return  # no operation: an unknown path or method, the document itself
+            return  # no operation: an unknown path or method, the document itself, a page
         is_json = response.mimetype in JSON_TYPES
         length = None if response.is_streamed else response.calculate_content_length()
         has_body = length != 0 and response.status_code not in (204, 304)  # sent empty

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 
 from api.auth import context
-from api.errors import status_of
+from api.errors import http_problem, status_of
 from engine.kernel.errors import DomainError, NotFound, Unauthorized
 from engine.people import directory
 from engine.scheduling import notifications
@@ -74,8 +74,12 @@ def _is_page() -> bool:
     return (request.blueprint or "").split(".")[0] == "web"
 
 
+def _is_html_error() -> bool:
+    return request.url_rule is None and not request.path.startswith("/api/")
+
+
 def _page_policy(response):
-    if _is_page() and response.mimetype == "text/html":
+    if (_is_page() or _is_html_error()) and response.mimetype == "text/html":
         response.headers["Content-Security-Policy"] = PAGE_POLICY
     return response
 
@@ -86,8 +90,17 @@ def _error_page(error: DomainError):
                            detail=str(error)), status
 
 
+def _not_found(error):
+    """An unknown path: the error page for a browser, problem+json for the API."""
+    if request.path.startswith("/api/") or not request.accept_mimetypes.accept_html:
+        return http_problem(error)
+    return render_template("error.html", status=404, title=_("Not found"),
+                           detail=_("There is no page at this address.")), 404
+
+
 def register(app):
-    app.context_processor(lambda: _layout_context() if _is_page() else {})
+    app.register_error_handler(404, _not_found)
+    app.context_processor(lambda: _layout_context() if _is_page() or _is_html_error() else {})
     app.jinja_env.globals["with_lang"] = with_lang
     app.after_request(_page_policy)
 
