@@ -47,6 +47,8 @@ class DossierIn(Schema):
 
 
 class DossierFilter(PageArgs):
+    code = fields.String(validate=validate.Length(max=64), metadata={
+        "description": "Part of the dossier's code"})
     status = fields.String(validate=validate.OneOf(STATUSES))
     procedure = fields.String()
     unit = fields.String()
@@ -105,7 +107,7 @@ def list_dossiers(args):
 
     Newest first, paginated. `overdue=true`: open dossiers whose clock runs and
     whose due time has passed; `due_before`: due before that instant; `unit`:
-    received at that unit."""
+    received at that unit; `code`: part of the dossier's code."""
     return intake.list_dossiers(context(), **args)
 
 

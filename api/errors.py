@@ -1,4 +1,5 @@
-"""The one place that turns errors into HTTP responses (RFC 9457 problem+json).
+"""The one place that turns errors into HTTP responses (RFC 9457 problem+json),
+their texts in the reader's language (`api.problem_texts`).
 
 Domain errors map by class; HTTP errors (unknown route, wrong method, body too
 large, webargs validation) keep their status; anything else is a 500 with no
@@ -8,6 +9,8 @@ from flask import current_app, json
 from werkzeug.exceptions import HTTPException
 
 from engine.kernel import errors as domain
+
+from .problem_texts import localized
 
 STATUS = {domain.BadRequest: 400, domain.Unauthorized: 401, domain.Forbidden: 403,
           domain.NotFound: 404, domain.Conflict: 409, domain.TooLarge: 413,
@@ -20,6 +23,7 @@ def status_of(error) -> int:
 
 
 def problem(status: int, title: str, detail: str, errors=None):
+    title, detail, errors = localized(title, detail, errors)  # in the reader's language
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
     if errors:
         body["errors"] = errors

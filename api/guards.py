@@ -4,7 +4,7 @@ Every request: a URI of at most `MAX_URI` characters (below gunicorn's
 request-line limit, so an over-long one gets our 414 problem, not its page),
 and no C0 control character in the path, the query or the headers read as
 data: PostgreSQL cannot store NUL, and none of them means anything there.
-Write requests carry JSON (deploy and documents also take XML or multipart; the
+Write requests carry JSON (deploy, validate and documents also take XML or multipart; the
 pages' own forms, outside /api/, are form-encoded).
 A JSON body is limited in size and walked once, without recursion: nesting
 deeper than `MAX_JSON_DEPTH` (copies and serializers recurse, and fail far
@@ -23,11 +23,13 @@ from .json_provider import Marker, loads_marking
 
 UPLOAD_TYPES = {"application/xml", "text/xml", "application/bpmn+xml", "multipart/form-data"}
 PAGE_FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
-UPLOAD_ENDPOINTS = {"procedures.deploy", "documents.upload_document"}
+UPLOAD_ENDPOINTS = {"procedures.deploy", "procedures.validate_diagram",
+                    "documents.upload_document"}
 MAX_URI = 4096  # gunicorn.conf.py: limit_request_line = 8190
 MAX_JSON_DEPTH = 32
 MAX_ERRORS = 20
-JSON_FILES = {"procedures.deploy": "forms"}  # uploaded files that are JSON documents
+# uploaded files that are JSON documents
+JSON_FILES = {"procedures.deploy": "forms", "procedures.validate_diagram": "forms"}
 DATA_HEADERS = ("Authorization",)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF, CR allowed

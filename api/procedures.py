@@ -104,6 +104,26 @@ class DeployOut(Schema):
     warnings = fields.List(fields.Nested(ProblemItem))
 
 
+class ValidateOut(Schema):
+    """What a deployment of this diagram would store (nothing is stored)."""
+    process_id = fields.String()
+    checksum = fields.String()
+    warnings = fields.List(fields.Nested(ProblemItem))
+
+
+UPLOAD = {"content": {
+    "application/xml": {"schema": {"type": "string"}},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"},
+        "forms": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}}
+UPLOAD_PROBLEMS = ((400, "Malformed request, or a multipart body without its `file`"), 403, 404,
+                   (413, "The diagram is over the size limit"),
+                   (415, "Neither XML nor multipart/form-data"),
+                   (422, "The diagram or a form cannot be deployed: `errors` name the element "
+                         "ids and lines (also a user task whose form is missing, a lane or "
+                         "candidate group that names no unit or role)"))
+
+
 @blp.post("/procedures")
 @blp.arguments(ProcedureIn)
 @blp.response(201, ProcedureOut)
@@ -139,19 +159,9 @@ def get_procedure(code):
 
 
 @blp.post("/procedures/<code>/versions")
-@blp.doc(requestBody={"content": {
-    "application/xml": {"schema": {"type": "string"}},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {
-        "file": {"type": "string", "format": "binary"},
-        "forms": {"type": "array", "items": {"type": "string", "format": "binary"}}}}}}})
+@blp.doc(requestBody=UPLOAD)
 @blp.response(201, DeployOut)
-@problems((400, "Malformed request, or a multipart body without its `file`"), 403, 404,
-          (409, "A concurrent deployment; retry"),
-          (413, "The diagram is over the size limit"),
-          (415, "Neither XML nor multipart/form-data"),
-          (422, "The diagram or a form cannot be deployed: `errors` name the element "
-                "ids and lines (also a user task whose form is missing, a lane or "
-                "candidate group that names no unit or role)"))
+@problems(*UPLOAD_PROBLEMS, (409, "A concurrent deployment; retry"))
 def deploy(code):
     """Deploy a new version (designers)
 
@@ -161,6 +171,21 @@ def deploy(code):
     ctx = context()
     xml, forms = _upload()
     return procedures.deploy_version(ctx, code, xml, forms)
+
+
+@blp.post("/procedures/<code>/validate")
+@blp.doc(requestBody=UPLOAD)
+@blp.response(200, ValidateOut)
+@problems(*UPLOAD_PROBLEMS)
+def validate_diagram(code):
+    """Check a diagram without deploying it (designers)
+
+    The same body and the same checks as deploying a version, and the same 422
+    problems naming element ids and lines; nothing is stored. 200 with the
+    process id, checksum and warnings a deployment would give."""
+    ctx = context()
+    xml, forms = _upload()
+    return procedures.validate_version(ctx, code, xml, forms)
 
 
 def _upload():

@@ -18,6 +18,8 @@ from engine.kernel.errors import field_errors
 VALUE_TYPES = {"radio", "select"}
 LIST_TYPES = {"checklist", "taglist"}
 PHONE = r"^(\+84|0)\d{9,10}$"
+# an empty answer to a required field reads as marshmallow's missing one, not as a length
+MISSING = fields.Field.default_error_messages["required"]
 # Vietnamese data, named in a field's `validate.validationType` (form-js keeps
 # unknown types; the browser checks email and phone, the server all of them)
 VN_TYPES = {
@@ -114,7 +116,7 @@ def _field(component):
     options = dict(required=required, validate=_checks(component), allow_none=not required)
     if kind in ("textfield", "textarea"):
         if required:  # form-js sends "" for an empty field: that is not an answer
-            options["validate"] = [validate.Length(min=1), *options["validate"]]
+            options["validate"] = [validate.Length(min=1, error=MISSING), *options["validate"]]
         else:
             options["validate"] = [_unless_empty(check) for check in options["validate"]]
         return fields.String(**options)
@@ -130,7 +132,7 @@ def _field(component):
         allowed = _options(component)
         item = fields.Raw(validate=validate.OneOf(allowed) if allowed else None)
         return fields.List(item, required=required, allow_none=not required,
-                           validate=validate.Length(min=1) if required else None)
+                           validate=validate.Length(min=1, error=MISSING) if required else None)
     if kind == "datetime":
         return IsoText(DATE_PARSERS[component.get("subtype", "date")], **options)
     if kind == "dynamiclist":

@@ -123,22 +123,10 @@ def deploy_version(ctx, code, xml: bytes, uploaded_forms=()):
     """Compile, check against units, roles and forms, and store a new version."""
     require_role(ctx.actor, "designer")
     get_procedure(ctx.session, code)  # a missing procedure is a 404 before the compile work
-    try:
-        diagram = bpmn.compile_diagram(xml, max_bytes=ctx.settings.max_diagram_bytes)
-    except bpmn.DiagramRejected as exc:
-        errors = [_problem(p) for p in exc.problems]
-        if getattr(exc, "too_large", False):
-            raise TooLarge(errors[0]["message"], errors) from None
-        raise Invalid("The diagram cannot be deployed.", errors) from None
-    new_forms = _parse_forms(uploaded_forms)
+    diagram, new_forms = _compile(ctx, xml, uploaded_forms)
     with unit_of_work(ctx) as session:
         procedure = get_procedure(session, code)
-        forms = {**latest_forms(session, procedure), **new_forms}
-        _check_tasks(session, diagram, forms)
-        day_hours = calendar_for(session, ctx.settings.office_hours).day_length / timedelta(hours=1)
-        too_long = allotments.problem(diagram, procedure, day_hours)
-        if too_long:
-            raise Invalid("The steps' allotments exceed the statutory time.", [too_long])
+        forms = _check(ctx, session, procedure, diagram, new_forms)
         number = (session.scalar(select(func.max(ProcedureVersion.number))
                                  .where(ProcedureVersion.procedure_id == procedure.id)) or 0) + 1
         version = ProcedureVersion(
@@ -156,6 +144,40 @@ def deploy_version(ctx, code, xml: bytes, uploaded_forms=()):
             "procedure": code, "version": number, "checksum": diagram.checksum,
             "forms": sorted(new_forms)})
     return version
+
+
+def validate_version(ctx, code, xml: bytes, uploaded_forms=()) -> dict:
+    """Every check of `deploy_version`, storing nothing: `{process_id, checksum,
+    warnings}` of the diagram that would be deployed, or the same `Invalid`."""
+    require_role(ctx.actor, "designer")
+    procedure = get_procedure(ctx.session, code)
+    diagram, new_forms = _compile(ctx, xml, uploaded_forms)
+    forms = _check(ctx, ctx.session, procedure, diagram, new_forms)
+    return {"process_id": diagram.process_id, "checksum": diagram.checksum,
+            "warnings": [_problem(p) for p in diagram.warnings]
+            + _unset_reads(xml, diagram, forms)}
+
+
+def _compile(ctx, xml: bytes, uploaded_forms):
+    try:
+        diagram = bpmn.compile_diagram(xml, max_bytes=ctx.settings.max_diagram_bytes)
+    except bpmn.DiagramRejected as exc:
+        errors = [_problem(p) for p in exc.problems]
+        if getattr(exc, "too_large", False):
+            raise TooLarge(errors[0]["message"], errors) from None
+        raise Invalid("The diagram cannot be deployed.", errors) from None
+    return diagram, _parse_forms(uploaded_forms)
+
+
+def _check(ctx, session, procedure, diagram, new_forms) -> dict[str, dict]:
+    """The version's forms, once its tasks and allotments pass the checks."""
+    forms = {**latest_forms(session, procedure), **new_forms}
+    _check_tasks(session, diagram, forms)
+    day_hours = calendar_for(session, ctx.settings.office_hours).day_length / timedelta(hours=1)
+    too_long = allotments.problem(diagram, procedure, day_hours)
+    if too_long:
+        raise Invalid("The steps' allotments exceed the statutory time.", [too_long])
+    return forms
 
 
 def latest_forms(session, procedure, before_version=None) -> dict[str, dict]:

@@ -3,9 +3,9 @@
 Owns uploading a file (its type is decided by its first bytes, never by its
 name or the type the sender claims), attaching an applicant's earlier document,
 held in a dossier the caller may see, to another dossier by reference,
-listing documents and opening their files. The folder, the size limit and the
-accepted types are the settings' (`document_dir`, `max_document_bytes`,
-`document_types`).
+listing documents (and those of the same applicant another dossier could
+reuse) and opening their files. The folder, the size limit and the accepted
+types are the settings' (`document_dir`, `max_document_bytes`, `document_types`).
 Files live under `<document_dir>/<2-char prefix>/<storage_name>` with a random
 name; each is written atomically before its row's transaction starts
 (so the dossier is not locked while bytes arrive) and removed again if that
@@ -122,6 +122,25 @@ def list_documents(ctx, code, page=1, per_page=50) -> dict:
     dossier = load_visible_dossier(ctx.session, ctx.actor, code)
     query = select(Document).where(Document.dossier_id == dossier.id).order_by(Document.id)
     return paginate(ctx.session, query, page, per_page)
+
+
+def reusable(ctx, code, page=1, per_page=20) -> dict:
+    """What `reuse` would attach to dossier `code`: its applicant's documents (same
+    identity number) held for other dossiers the caller may see, newest first,
+    those sharing a file with one it holds left out. A page as `paginate` gives,
+    plus `dossiers`, the code of each item's dossier by id."""
+    require_role(ctx.actor, *ROLES)
+    dossier = load_visible_dossier(ctx.session, ctx.actor, code)
+    id_number = _id_number(dossier)
+    held = select(Document.storage_name).where(Document.dossier_id == dossier.id)
+    query = select(Document).join(Dossier, Dossier.id == Document.dossier_id).where(
+        Document.applicant_id_number == (id_number or ""), Document.dossier_id != dossier.id,
+        Document.storage_name.not_in(held)).order_by(Document.id.desc())
+    found = paginate(ctx.session, _visible(query, ctx.session, ctx.actor), page, per_page)
+    ids = {document.dossier_id for document in found["items"]}
+    found["dossiers"] = dict(ctx.session.execute(
+        select(Dossier.id, Dossier.code).where(Dossier.id.in_(ids))).all()) if ids else {}
+    return found
 
 
 def open_document(ctx, code, document_id) -> tuple[Document, Path]:

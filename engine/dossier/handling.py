@@ -7,10 +7,11 @@ and hold every function the version's `@function` lanes name. A leader
 working in the handling unit, or in it or a unit above it, may move an open
 dossier to another such unit: its open steps whose candidates come from
 `@function` follow it (same task ids, new candidates, parties again), in the
-event log as `dossier.moved`.
+event log as `dossier.moved`. `choices` lists the units a desk may name.
 """
 from sqlalchemy import select
 
+from ..catalogue.procedures import active_version
 from ..kernel import events
 from ..kernel.errors import Forbidden, Invalid
 from ..kernel.uow import unit_of_work
@@ -45,6 +46,22 @@ def handling_unit(session, procedure, version, code, field=FIELD) -> Unit:
                       [{"field": field, "message": f"no unit with the function '{name}'"}
                        for name in missing])
     return unit
+
+
+def choices(session, procedure) -> list[Unit]:
+    """The units a desk may name as a new dossier's handling unit, by name: for a
+    commune-level procedure the units below its agency with an agency code of their
+    own (the communes) that pass `handling_unit` for its active version; for a
+    province-level one its agency."""
+    version = active_version(procedure)
+    if procedure.level != "commune" or version is None:
+        return [procedure.agency]
+    needed = functions.named_functions(version.user_tasks)
+    agencies = session.scalars(select(Unit).where(Unit.agency_code.is_not(None),
+                                                  Unit.id != procedure.agency.id)).all()
+    return sorted((unit for unit in agencies if functions.lies_under(unit, procedure.agency)
+                   and all(functions.find(session, unit, name) for name in needed)),
+                  key=lambda unit: unit.name)
 
 
 def move(ctx, code, unit, reason):

@@ -187,11 +187,13 @@ def get_dossier(ctx, code) -> Dossier:
 
 
 def list_dossiers(ctx, status=None, procedure=None, unit=None, overdue=False, due_before=None,
-                  page=1, per_page=50):
+                  page=1, per_page=50, code=None):
     query = select(Dossier)
     clause = visible_filter(ctx.session, ctx.actor)
     if clause is not None:
         query = query.where(clause)
+    if code:  # part of the code, as people type it
+        query = query.where(Dossier.code.contains(code.strip().upper(), autoescape=True))
     if status:
         query = query.where(Dossier.status == status)
     if procedure:

@@ -48,6 +48,8 @@ def _common(ctx, dossier) -> dict:
                       ("name", "id_number", "phone", "email", "address")},
         "receiving_unit": {"code": dossier.receiving_unit.code,
                            "name": dossier.receiving_unit.name},
+        "handling_unit": {"code": dossier.handling_unit.code,
+                          "name": dossier.handling_unit.name},
         "agency": agency.name,
         "superior": agency.parent.name if agency.parent is not None else None,
         "received_at": dossier.received_at,

@@ -38,6 +38,7 @@ POST   /procedures                                      designer    -           
 GET    /procedures                                      user        -            200 -
 GET    /procedures/{procedure}                          user        -            200 -
 POST   /procedures/{procedure}/versions                 designer    -            201 -
+POST   /procedures/{procedure}/validate                 designer    -            200 -
 GET    /procedures/{procedure}/versions                 user        -            200 -
 GET    /procedures/{procedure}/versions/{number}        user        -            200 -
 GET    /procedures/{procedure}/versions/{number}/bpmn   user        -            200 -
@@ -236,7 +237,8 @@ class World:
 
 def _request(row, who, target, world):
     """The cell's request: (path, keyword arguments for the test client)."""
-    n, deploy = next(world.serial), row.method == "POST" and row.path.endswith("/versions")
+    n, deploy = next(world.serial), row.method == "POST" and row.path.endswith(
+        ("/versions", "/validate"))
     path = "/api/v1" + row.path.format(**{
         "procedure": "MATRIX.DEPLOY" if deploy else world.household, "number": 1,
         "kind": "receipt", "username": "matrix-target", "date": "2027-12-01",

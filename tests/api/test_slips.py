@@ -60,6 +60,7 @@ def test_receipt_and_appointment(household, login_as):
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in html and all(m in html for m in MOTTO)
     assert "@page { size: A5; margin: 12mm }" in html
     assert code in html and "Đăng ký thành lập hộ kinh doanh" in html
+    assert "Cơ quan giải quyết: Ủy ban nhân dân phường Phú Hội" in html  # the handling commune
     for value in (APPLICANT["name"], APPLICANT["id_number"], APPLICANT["address"],
                   APPLICANT["phone"]):
         assert value in html

@@ -65,10 +65,11 @@ def test_wrong_password_renders_the_form_again(client, demo):
     assert 'role="alert"' in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("target, landing", [("/dossiers?status=4", "/dossiers?status=4"),
-                                              ("//evil.example/x", "/inbox"),
-                                              ("https://evil.example/", "/inbox"),
-                                              ("/\\evil.example", "/inbox")])
+NEXT = [("/dossiers?status=4", "/dossiers?status=4"), ("//evil.example/x", "/inbox"),
+        ("https://evil.example/", "/inbox"), ("/\\evil.example", "/inbox")]
+
+
+@pytest.mark.parametrize("target, landing", NEXT)
 def test_next_stays_on_this_site(client, demo, target, landing):
     assert _sign_in(client, "officer", next=target).location == landing
 
