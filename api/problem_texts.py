@@ -38,8 +38,16 @@ SENTENCES = (
     N_("Only a string, number, boolean or null (no lists or objects)."),
     N_("Not a finite number."),
     N_("The form data is invalid."), N_("The request is invalid."),
-    N_("Claim the task before completing it."),
+    N_("Claim the task before completing it."), N_("The diagram cannot be deployed."),
+    # titles: the engine's errors' and the HTTP reasons `errors.http_problem` gives
+    N_("Bad request"), N_("Conflict"), N_("Invalid input"), N_("Not allowed"),
+    N_("Not authenticated"), N_("Not found"), N_("Too large"), N_("Too many requests"),
+    N_("Unsupported media type"), N_("Unprocessable Entity"), N_("Bad Request"),
+    N_("Not Found"), N_("Method Not Allowed"), N_("Forbidden"),
+    N_("Request Entity Too Large"), N_("Unsupported Media Type"), N_("Too Many Requests"),
     N_("Only a member of the task's units or roles may claim it."),
+    # the pages' own (web.shell, api.auth.check_csrf)
+    N_("No such page."), N_("The page's security token is missing or stale; reload the page."),
 )
 
 # Sentences with values. Where one template's text begins another's, the longer
@@ -58,6 +66,8 @@ TEMPLATES = (
     N_("At most %(max)s fields; %(count)s were sent."),
     N_("A name may have at most %(max)s characters."), N_("At most %(max)s characters."),
     N_("Task %(task)s is already claimed by %(user)s."),
+    N_("allotment '%(value)s' is not like 2d or 4h"),
+    N_("No dossier %(code)s."), N_("No task %(task)s."),
 )
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -75,6 +85,9 @@ def translate(text, catalogue):
     """`text` (one message, or several joined with "; ") in `catalogue`'s language."""
     if not isinstance(text, str) or not text:
         return text
+    whole = catalogue.gettext(text)  # a sentence of its own may hold "; " too
+    if whole != text:
+        return whole
     return "; ".join(_one(part, catalogue) for part in text.split("; "))
 
 

@@ -47,7 +47,7 @@ def notice() -> str | None:
 
 def page_number(name="page") -> int:
     value = request.args.get(name, "1")
-    return max(1, min(int(value), 100_000)) if value.isdigit() else 1
+    return max(1, min(int(value), 100_000)) if value.isdecimal() else 1
 
 
 @bp.get("/admin")

@@ -24,7 +24,7 @@ def kinds() -> dict:
 
 def _year():
     value = request.args.get("year", "")
-    if value.isdigit() and YEARS[0] <= int(value) <= YEARS[1]:
+    if value.isdecimal() and YEARS[0] <= int(value) <= YEARS[1]:
         return int(value)
     return None  # the current year
 
@@ -33,7 +33,7 @@ def _page(items: list, name: str) -> dict:
     """One page of a list held in memory, shaped as the API's pages are."""
     value = request.args.get(name, "1")
     last = max(1, -(-len(items) // PER_PAGE))
-    number = min(max(1, int(value)), last) if value.isdigit() else 1
+    number = min(max(1, int(value)), last) if value.isdecimal() else 1
     start = (number - 1) * PER_PAGE
     return {"items": items[start:start + PER_PAGE], "page": number, "per_page": PER_PAGE,
             "total": len(items)}

@@ -23,7 +23,7 @@ PER_PAGE = 15
 
 def _page_number() -> int:
     value = request.args.get("page", "1")
-    return max(1, min(int(value), 100_000)) if value.isdigit() else 1
+    return max(1, min(int(value), 100_000)) if value.isdecimal() else 1
 
 
 @bp.get("/designer")

@@ -25,6 +25,7 @@ from .shell import blueprint, page
 
 bp = blueprint("dossiers", __name__)
 PER_PAGE = 20
+MAX_PAGE = 100_000  # past it, a page number is no page (and no database offset overflows)
 
 
 def _filters(args) -> dict:
@@ -39,7 +40,7 @@ def _filters(args) -> dict:
 
 def _page_number(args, name="page") -> int:
     value = args.get(name, "1")
-    return max(1, int(value)) if value.isdigit() else 1
+    return max(1, min(int(value), MAX_PAGE)) if value.isdecimal() else 1
 
 
 def _status_choices() -> list[tuple[str, str]]:

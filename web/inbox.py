@@ -27,7 +27,7 @@ PER_PAGE = 20
 
 def _page_number() -> int:
     value = request.args.get("page", "1")
-    return max(1, int(value)) if value.isdigit() and len(value) < 7 else 1
+    return max(1, int(value)) if value.isdecimal() and len(value) < 7 else 1
 
 
 def _tab(totals: dict) -> str:

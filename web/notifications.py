@@ -26,7 +26,7 @@ def type_labels() -> dict:
 
 def _page_number() -> int:
     value = request.args.get("page", "1")
-    return max(1, min(int(value), 100_000)) if value.isdigit() else 1
+    return max(1, min(int(value), 100_000)) if value.isdecimal() else 1
 
 
 @bp.get("/notifications")
@@ -46,7 +46,7 @@ def _back():
     """The page of the list the form was on."""
     number = request.form.get("page", "1")
     return redirect(url_for("web.notifications.index",
-                            page=int(number) if number.isdigit() else 1))
+                            page=int(number) if number.isdecimal() else 1))
 
 
 @bp.post("/notifications/<int:notification_id>/read")

@@ -34,7 +34,7 @@ def _visitor():
 
 def _page_number(name="page") -> int:
     value = request.args.get(name, "1")
-    return max(1, min(int(value), 10_000)) if value.isdigit() else 1
+    return max(1, min(int(value), 10_000)) if value.isdecimal() else 1
 
 
 @bp.get("/")

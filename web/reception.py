@@ -32,7 +32,7 @@ LISTS = {"online": "new", "results": "resolved"}
 
 def _page_number() -> int:
     value = request.args.get("page", "1")
-    return max(1, min(int(value), 10_000)) if value.isdigit() else 1
+    return max(1, min(int(value), 10_000)) if value.isdecimal() else 1
 
 
 @bp.get("/reception")
@@ -85,5 +85,5 @@ def dossier(code):
     return render_template(
         "reception/dossier.html", tab=None, counts=desk.counts(g.ctx), dossier=view,
         notice=outcome_notice(done, view), done=done,
-        unsent=int(unsent) if unsent.isdigit() else 0,
+        unsent=int(unsent) if unsent.isdecimal() else 0,
         data=desk.page_data(g.ctx, code=view["code"]))

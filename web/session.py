@@ -5,6 +5,8 @@ throttles) and keeps the token it issues in the session cookie (HttpOnly,
 SameSite=Lax, Secure in production); `api.auth` reads it from there. Signing out
 revokes that token. Both forms carry the page's CSRF token.
 """
+import re
+
 from flask import redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -17,11 +19,15 @@ from engine.people.throttle import Throttled
 from .shell import blueprint, landing
 
 bp = blueprint("session", __name__)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path of this site: never another origin (`//host`, `/\\host`)."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only a path of this site: never another origin (`//host`, `/\\host`, nor
+    `/<tab>/host`, which browsers read as `//host` once they drop the tab)."""
+    if not target or CONTROL.search(target) or "\\" in target:
+        return None
+    if target.startswith("/") and not target.startswith("//"):
         return target
     return None
 

@@ -6,7 +6,7 @@ A page whose visitor is not signed in redirects to /login; one the visitor's
 roles do not open answers 404, as the API does for what a caller may not see.
 """
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from flask import Blueprint, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,6 +14,8 @@ from flask_wtf.csrf import generate_csrf
 
 from api.auth import context
 from api.errors import http_problem, status_of
+from api.presentation import page_language, translations
+from api.problem_texts import translate
 from engine.kernel.errors import DomainError, NotFound, Unauthorized
 from engine.people import directory
 from engine.scheduling import notifications
@@ -57,7 +59,22 @@ def landing(roles) -> str:
 
 
 def with_lang(url: str, lang: str) -> str:
-    return f"{url}{'&' if '?' in url else '?'}{urlencode({'lang': lang})}"
+    """`url` in `lang`: its own `lang` replaced (the first one is the one read)."""
+    path, _, query = url.partition("?")
+    if not path.startswith("/") or path[1:2] in ("/", "\\"):  # browsers read `/\x` as `//x`
+        path = "/"
+    kept = [(name, value) for name, value in parse_qsl(query, keep_blank_values=True)
+            if name != "lang"]
+    return f"{path}?{urlencode([*kept, ('lang', lang)])}"
+
+
+def page_link(param: str, number: int) -> str:
+    """This page with its query kept but `param` set to `number` (a pager's link). Built
+    from the path, not `url_for(request.endpoint, **request.args)`: a query argument
+    there would be read as one of url_for's own (`endpoint`, `_anchor`, `_external`)."""
+    args = request.args.copy()
+    args[param] = str(number)
+    return f"{request.script_root}{request.path}?{urlencode(list(args.items(multi=True)))}"
 
 
 def _layout_context():
@@ -85,9 +102,11 @@ def _page_policy(response):
 
 
 def _error_page(error: DomainError):
+    """The error page, its texts in the page's language (`api.problem_texts`)."""
     status = status_of(error)
+    detail = translate(error.detail, translations(page_language()))
     return render_template("error.html", status=status, title=_(error.title),
-                           detail=str(error)), status
+                           detail=detail), status
 
 
 def _not_found(error):
@@ -102,6 +121,7 @@ def register(app):
     app.register_error_handler(404, _not_found)
     app.context_processor(lambda: _layout_context() if _is_page() or _is_html_error() else {})
     app.jinja_env.globals["with_lang"] = with_lang
+    app.jinja_env.globals["page_link"] = page_link
     app.after_request(_page_policy)
 
 

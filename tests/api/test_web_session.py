@@ -66,7 +66,8 @@ def test_wrong_password_renders_the_form_again(client, demo):
 
 
 NEXT = [("/dossiers?status=4", "/dossiers?status=4"), ("//evil.example/x", "/inbox"),
-        ("https://evil.example/", "/inbox"), ("/\\evil.example", "/inbox")]
+        ("https://evil.example/", "/inbox"), ("/\\evil.example", "/inbox"),
+        ("/\t/evil.example", "/inbox"), ("/\n/evil.example", "/inbox")]
 
 
 @pytest.mark.parametrize("target, landing", NEXT)
@@ -111,3 +112,45 @@ def test_an_unknown_path_is_a_page_for_browsers_and_a_problem_for_the_api(client
     assert client.get("/no-such-page").mimetype == "application/problem+json"
     assert client.get("/api/v1/nothing", headers={"Accept": "text/html"}).mimetype == \
         "application/problem+json"
+
+
+def test_a_pager_keeps_the_query_as_query(app):
+    """A query argument named like one of url_for's own (`endpoint`, `_anchor`) is
+    kept as a query argument, not read by the pager as an argument of url_for."""
+    pager = app.jinja_env.from_string('{% from "public/_pager.html" import pager %}'
+                                      '{{ pager({"total": 30, "per_page": 10, "page": 2}) }}')
+    with app.test_request_context("/?page=2&endpoint=x&_anchor=y&lang=en"):
+        links = re.findall(r'href="([^"]+)"', pager.render())
+    assert links == ["/?page=1&amp;endpoint=x&amp;_anchor=y&amp;lang=en",
+                     "/?page=3&amp;endpoint=x&amp;_anchor=y&amp;lang=en"]
+
+
+def test_a_page_number_past_any_page_is_no_error(client, demo):
+    _sign_in(client, "officer")
+    for number in ("99999999999999999999", "²"):
+        assert client.get(f"/dossiers?page={number}").status_code == 200
+
+
+def test_the_language_links_switch_and_stay_on_this_site(client, demo):
+    links = re.compile(r'href="([^"]+)" hreflang="(\w+)"')
+    page = client.get("/track?code=X&lang=en").get_data(as_text=True)
+    assert dict((lang, href) for href, lang in links.findall(page)) == {
+        "vi": "/track?code=X&amp;lang=vi", "en": "/track?code=X&amp;lang=en"}
+    switched = client.get("/track?code=X&lang=vi").get_data(as_text=True)
+    assert '<html lang="vi"' in switched
+    page = client.get("/%5Cevil.example/x", headers={"Accept": "text/html"})
+    assert {href for href, _ in links.findall(page.get_data(as_text=True))} == {
+        "/?lang=vi", "/?lang=en"}
+
+
+def test_error_pages_read_in_the_pages_language(client, demo):
+    _sign_in(client, "officer")
+    missing = client.get("/dossiers/NONE-260424-0001")
+    assert missing.status_code == 404
+    assert "Không có hồ sơ NONE-260424-0001." in missing.get_data(as_text=True)
+    assert "Không có trang này." in client.get("/admin").get_data(as_text=True)
+    refused = client.post("/notifications/read-all")
+    assert refused.status_code == 403
+    assert "Mã bảo mật của trang bị thiếu" in refused.get_data(as_text=True)
+    english = client.get("/dossiers/NONE-260424-0001?lang=en").get_data(as_text=True)
+    assert "No dossier NONE-260424-0001." in english
