@@ -46,7 +46,7 @@ run: setup
 	@$(FLASK) scheduler run > $(DATA_DIR)/scheduler.log 2>&1 & \
 	  scheduler=$$!; trap "kill $$scheduler 2>/dev/null" EXIT INT TERM; \
 	  echo ""; \
-	  echo "motcua is running at http://127.0.0.1:$(PORT)  (API docs: http://127.0.0.1:$(PORT)/api/v1/docs)"; \
+	  echo "motcua is running at http://127.0.0.1:$(PORT)/  (sign in: http://127.0.0.1:$(PORT)/login; API docs: http://127.0.0.1:$(PORT)/api/v1/docs)"; \
 	  echo "scheduler process $$scheduler (log: $(DATA_DIR)/scheduler.log)"; \
 	  echo "demo logins (username / password):"; \
 	  $(VENV)/bin/python -c "import json; [print(f\"  {u['username']:<17} {u['password']:<22} {', '.join(u['roles'])} @ {', '.join(u['units'])}\") for u in json.load(open('processes/demo.json'))['users']]"; \
@@ -54,11 +54,12 @@ run: setup
 	  echo ""; \
 	  PORT=$(PORT) $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-# Each half spreads its test files over two processes (pytest-xdist, one per
-# core; on PostgreSQL each has a database of its own beside PG_URL's).
+# Each half spreads its test files over three processes (pytest-xdist; the tests wait on
+# servers, browsers and subprocesses often enough that two cores keep three busy; on
+# PostgreSQL each has a database of its own beside PG_URL's).
 test: setup chromium
-	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile
-	$(VENV)/bin/python -m pytest -q -n 2 --dist loadfile --database-url $(PG_URL)
+	$(VENV)/bin/python -m pytest -q -n 3 --dist loadfile
+	$(VENV)/bin/python -m pytest -q -n 3 --dist loadfile --database-url $(PG_URL)
 
 bench: setup
 	$(VENV)/bin/python -m bench.run

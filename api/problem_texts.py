@@ -40,7 +40,7 @@ SENTENCES = (
     N_("The form data is invalid."), N_("The request is invalid."),
     N_("Claim the task before completing it."), N_("The diagram cannot be deployed."),
     # titles: the engine's errors' and the HTTP reasons `errors.http_problem` gives
-    N_("Bad request"), N_("Conflict"), N_("Invalid input"), N_("Not allowed"),
+    N_("Error"), N_("Bad request"), N_("Conflict"), N_("Invalid input"), N_("Not allowed"),
     N_("Not authenticated"), N_("Not found"), N_("Too large"), N_("Too many requests"),
     N_("Unsupported media type"), N_("Unprocessable Entity"), N_("Bad Request"),
     N_("Not Found"), N_("Method Not Allowed"), N_("Forbidden"),

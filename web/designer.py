@@ -16,6 +16,7 @@ from engine.catalogue import procedures
 
 from . import designer_texts as texts
 from .shell import blueprint, page
+from .words import statutory_time
 
 bp = blueprint("designer", __name__)
 PER_PAGE = 15
@@ -41,7 +42,7 @@ def _row(procedure) -> dict:
     return {"code": procedure.code, "name": procedure.name, "field": procedure.field,
             "agency": procedure.agency.code,
             "level": texts.levels().get(procedure.level, procedure.level),
-            "time": texts.statutory_time(procedure.statutory_value, procedure.statutory_unit),
+            "time": statutory_time(procedure.statutory_value, procedure.statutory_unit),
             "active": active.number if active else None,
             "deployed_at": active.deployed_at if active else None}
 

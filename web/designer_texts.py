@@ -16,16 +16,6 @@ def time_units() -> dict:
             "hours": _("hours")}
 
 
-def statutory_time(value: int, unit: str) -> str:
-    """`3 working days`; English needs the singular for one, Vietnamese never does."""
-    one = value == 1
-    texts = {"working_days": (_("%(value)s working day"), _("%(value)s working days")),
-             "days": (_("%(value)s day"), _("%(value)s days")),
-             "hours": (_("%(value)s hour"), _("%(value)s hours"))}
-    pair = texts.get(unit)
-    return f"{value} {unit}" if pair is None else pair[0 if one else 1] % {"value": value}
-
-
 def page_texts() -> dict:
     """What the workshop's script writes, by name; `{n}`, `{code}`, ... are filled in there."""
     return {

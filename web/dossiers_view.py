@@ -22,6 +22,7 @@ from engine.people.access import managed_groups, within
 from engine.people.directory import unit_names
 
 from .due import near_horizon
+from .words import event_labels
 
 READS = ("dossier.viewed", "document.downloaded")  # audit of reads: listed on request
 HISTORY_PER_PAGE = 25
@@ -96,42 +97,6 @@ def _current_steps(open_tasks, names, now) -> list[dict]:
              "overdue": _past(task.get("due_at"), now)} for task in open_tasks]
 
 
-def _event_labels() -> dict:
-    return {
-        "dossier.submitted": pgettext("event", "Submitted online"),
-        "dossier.received": pgettext("event", "Received"),
-        "dossier.refused": pgettext("event", "Refused"),
-        "dossier.supplement_requested": pgettext("event", "Supplement requested"),
-        "dossier.supplement_received": pgettext("event", "Supplement received"),
-        "dossier.moved": pgettext("event", "Moved to another handling unit"),
-        "dossier.incident": pgettext("event", "Incident"),
-        "dossier.retried": pgettext("event", "Retried"),
-        "dossier.resolved": pgettext("event", "Resolved"),
-        "dossier.overdue": pgettext("event", "Dossier overdue"),
-        "dossier.escalated": pgettext("event", "Escalated"),
-        "dossier.withdrawn": pgettext("event", "Withdrawn"),
-        "dossier.stopped": pgettext("event", "Stopped"),
-        "dossier.returned": pgettext("event", "Result delivered"),
-        "dossier.viewed": pgettext("event", "Viewed"),
-        "document.added": pgettext("event", "Document added"),
-        "document.reused": pgettext("event", "Document reused"),
-        "document.downloaded": pgettext("event", "Document downloaded"),
-        "clock.paused": pgettext("event", "Clock paused"),
-        "clock.resumed": pgettext("event", "Clock resumed"),
-        "clock.extended": pgettext("event", "Extended (apology)"),
-        "task.opened": pgettext("event", "Step opened"),
-        "task.claimed": pgettext("event", "Step claimed"),
-        "task.unclaimed": pgettext("event", "Step released"),
-        "task.assigned": pgettext("event", "Step assigned"),
-        "task.completed": pgettext("event", "Step completed"),
-        "task.cancelled": pgettext("event", "Step cancelled"),
-        "task.reminded": pgettext("event", "Reminder sent"),
-        "task.overdue": pgettext("event", "Step overdue"),
-        "timer.fired": pgettext("event", "Timer fired"),
-        "timer.failed": pgettext("event", "Timer failed"),
-    }
-
-
 def action_names() -> dict:
     """The actions' names (UI.md's fixed accessible names where it has one)."""
     return {"supplement_request": _("Request supplement"),
@@ -155,7 +120,7 @@ def _history(dossier, events, names, page, reads) -> dict:
     kept = [event for event in events if reads or event["type"] not in READS]
     pages = max(1, -(-len(kept) // HISTORY_PER_PAGE))
     page = min(max(page, 1), pages)
-    labels, steps = _event_labels(), {task.id: task.name for task in dossier.tasks}
+    labels, steps = event_labels(), {task.id: task.name for task in dossier.tasks}
     rows = [{"at": event["at"], "actor": event["actor"],
              "what": labels.get(event["type"], event["type"]),
              "step": steps.get(event.get("task_id")) or event.get("element_id") or "",

@@ -14,6 +14,7 @@ from engine.dossier import intake, status
 from engine.kernel.errors import NotFound
 
 from .due import near_horizon
+from .words import event_labels
 
 # reads of personal data are logged in the same stream; they are not the dossier's story
 READS = {"dossier.viewed", "document.downloaded"}
@@ -41,41 +42,6 @@ def due_reader(ctx):
     return due
 
 
-def _event_words() -> dict:
-    return {
-        "dossier.submitted": pgettext("inbox", "Submitted online"),
-        "dossier.received": pgettext("inbox", "Received"),
-        "dossier.refused": pgettext("inbox", "Refused"),
-        "dossier.supplement_requested": pgettext("inbox", "Supplement requested"),
-        "dossier.supplement_received": pgettext("inbox", "Supplement received"),
-        "dossier.moved": pgettext("inbox", "Moved to another handling unit"),
-        "dossier.incident": pgettext("inbox", "Stopped by an error"),
-        "dossier.retried": pgettext("inbox", "Retried after an error"),
-        "dossier.resolved": pgettext("inbox", "Resolved"),
-        "dossier.returned": pgettext("inbox", "Result delivered"),
-        "dossier.withdrawn": pgettext("inbox", "Withdrawn"),
-        "dossier.stopped": pgettext("inbox", "Stopped"),
-        "dossier.overdue": pgettext("inbox", "Dossier overdue"),
-        "dossier.escalated": pgettext("inbox", "Escalated"),
-        "clock.paused": pgettext("inbox", "Clock paused"),
-        "clock.resumed": pgettext("inbox", "Clock resumed"),
-        "clock.extended": pgettext("inbox", "Extended (apology)"),
-        "document.added": pgettext("inbox", "Document added"),
-        "document.reused": pgettext("inbox", "Document reused"),
-        "task.opened": pgettext("inbox", "Step opened"),
-        "task.claimed": pgettext("inbox", "Step claimed"),
-        "task.unclaimed": pgettext("inbox", "Step given back"),
-        "task.assigned": pgettext("inbox", "Step assigned"),
-        "task.completed": pgettext("inbox", "Step completed"),
-        "task.cancelled": pgettext("inbox", "Step cancelled"),
-        "task.reminded": pgettext("inbox", "Reminder: step due soon"),
-        "task.overdue": pgettext("inbox", "Step overdue"),
-        "task.escalated": pgettext("inbox", "Step escalated"),
-        "timer.fired": pgettext("inbox", "Timer fired"),
-        "timer.failed": pgettext("inbox", "Timer failed"),
-    }
-
-
 def history_rows(ctx, dossier):
     """The dossier's events, newest first, as (instant, words, step, actor); None
     when the visitor may act on the step but not read the dossier's history."""
@@ -83,7 +49,7 @@ def history_rows(ctx, dossier):
         events = intake.history(ctx, dossier.code)
     except NotFound:
         return None
-    words, steps = _event_words(), {task.id: task.name for task in dossier.tasks}
+    words, steps = event_labels(), {task.id: task.name for task in dossier.tasks}
     return [{"at": event.at, "words": words.get(event.type, event.type),
              "step": steps.get(event.task_id) or event.element_id or "",
              "actor": event.actor}

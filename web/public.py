@@ -18,6 +18,7 @@ from engine.kernel.errors import NotFound, Unauthorized
 from engine.people.throttle import Throttled
 
 from .shell import blueprint
+from .words import statutory_time
 
 bp = blueprint("public", __name__)
 PER_PAGE = 10
@@ -63,16 +64,6 @@ def _level(level: str) -> str:
 
 def _online(level) -> str | None:
     return {"full": _("Fully online"), "partial": _("Partly online")}.get(level)
-
-
-def statutory_time(value: int, unit: str) -> str:
-    """`3 working days`; English needs the singular for one, Vietnamese never does."""
-    one = value == 1
-    texts = {"working_days": (_("%(value)s working day"), _("%(value)s working days")),
-             "days": (_("%(value)s day"), _("%(value)s days")),
-             "hours": (_("%(value)s hour"), _("%(value)s hours"))}
-    pair = texts.get(unit)
-    return f"{value} {unit}" if pair is None else pair[0 if one else 1] % {"value": value}
 
 
 @bp.get("/track")

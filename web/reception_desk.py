@@ -8,13 +8,13 @@ applicant it may reuse), and the texts the page's script shows.
 Everything is copied into plain dicts: templates never hold an engine object.
 """
 from flask import url_for
-from flask_babel import gettext as _
 
 from engine.catalogue import procedures
 from engine.dossier import documents, handling, intake
 from engine.people import directory
 
 from .reception_texts import script_texts
+from .words import statutory_time
 
 CATALOGUE_SIZE = 500  # procedures in the desk's list (a province has a few hundred)
 DOCUMENT_TYPE = 64  # the API's limit on a document's type
@@ -61,13 +61,6 @@ def document_type(name: str) -> str:
         return name
     cut = name[:DOCUMENT_TYPE - 1].rsplit(" ", 1)[0].rstrip(" ,;(")
     return cut + "…"
-
-
-def statutory_time(value: int, unit: str) -> str:
-    texts = {"working_days": _("Within %(value)s working days"),
-             "days": _("Within %(value)s days"), "hours": _("Within %(value)s hours")}
-    text = texts.get(unit)
-    return f"{value} {unit}" if text is None else text % {"value": value}
 
 
 def receiving_units(ctx) -> list[dict]:
