@@ -38,10 +38,27 @@ def pytest_addoption(parser):
                      help="run against this database (default: a fresh SQLite file)")
 
 
+# Test files that run real processes (servers, schedulers, browsers) or long matrices:
+# collected first, so that pytest-xdist hands them out first and the run does not end
+# waiting on one of them alone (the longest named first; the order of
+# other files is kept).
+LONG = ("tests/test_timers_live.py", "tests/test_crash.py", "tests/test_fuzz.py",
+        "tests/api/test_authorization_matrix.py", "tests/test_", "tests/browser/",
+        "tests/api/test_procedures_in_every_commune.py")
+
+
+def _long_first(items):
+    def rank(item):
+        return next((i for i, prefix in enumerate(LONG) if item.nodeid.startswith(prefix)),
+                    len(LONG))
+    items.sort(key=rank)
+
+
 def pytest_collection_modifyitems(config, items):
-    """With `--database-url`, only the tests that use the database: the others
-    (lint, pure functions, runs on their own SQLite file) already ran in the
-    SQLite half and cannot behave differently here."""
+    """Long files first (`LONG`). With `--database-url`, only the tests that use the
+    database: the others (lint, pure functions, runs on their own SQLite file)
+    already ran in the SQLite half and cannot behave differently here."""
+    _long_first(items)
     if not config.getoption("--database-url"):
         return
     used = [("database_url" in getattr(item, "fixturenames", ()), item) for item in items]

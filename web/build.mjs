@@ -2,6 +2,7 @@
 // static/build/ (never committed). Run by `make setup`; `node build.mjs --watch`
 // while working on pages.
 import * as esbuild from "esbuild";
+import { rmSync } from "node:fs";
 
 const pages = ["common", "public", "reception", "inbox", "task", "dossier", "designer",
   "monitor", "admin"];
@@ -23,5 +24,6 @@ if (process.argv.includes("--watch")) {
   const context = await esbuild.context(options);
   await context.watch();
 } else {
+  rmSync(options.outdir, { recursive: true, force: true }); // no chunk of an older build stays
   await esbuild.build(options);
 }
