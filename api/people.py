@@ -17,6 +17,9 @@ blp = Blueprint("people", __name__, description="Authentication, users and units
 blp.app_errorhandler(Throttled)(throttled_problem)  # 429 with Retry-After, app-wide
 
 PASSWORD = validate.Length(min=8, max=200)
+FUNCTION_RULES = [validate.Length(max=64), validate.Regexp(FUNCTION)]
+FUNCTION_TEXT = ("The part it plays inside its agency (`desk`, `civil_status`, `leader`, "
+                 "...): what `@function` lanes resolve to")
 
 
 class TokenIn(Schema):
@@ -36,10 +39,13 @@ class UnitIn(Schema):
     parent = fields.String(load_default=None, allow_none=True)
     agency_code = fields.String(load_default=None, allow_none=True,
                                 validate=validate.Length(max=32))
-    function = fields.String(load_default=None, allow_none=True, validate=[
-        validate.Length(max=64), validate.Regexp(FUNCTION)], metadata={
-        "description": "The part it plays inside its agency (`desk`, `civil_status`, "
-                       "`leader`, ...): what `@function` lanes resolve to"})
+    function = fields.String(load_default=None, allow_none=True, validate=FUNCTION_RULES,
+                             metadata={"description": FUNCTION_TEXT})
+
+
+class UnitFunctionIn(Schema):
+    function = fields.String(required=True, allow_none=True, validate=FUNCTION_RULES,
+                             metadata={"description": FUNCTION_TEXT + "; null: none"})
 
 
 class UnitOut(Schema):
@@ -191,6 +197,20 @@ def create_unit(body):
     name, parent unit, agency code (dossier codes use the receiving unit's, or
     its nearest ancestor's) and function (what `@function` lanes name)."""
     return directory.create_unit(context(), **body)
+
+
+@blp.patch("/units/<code>")
+@blp.arguments(UnitFunctionIn)
+@blp.response(200, UnitOut)
+@problems(403, (404, "No such unit"),
+          (422, "Invalid input: a function that is not an identifier"))
+def set_unit_function(body, code):
+    """Change a unit's function (administrators)
+
+    The part the unit plays inside its agency (`desk`, `civil_status`,
+    `leader`, ...), or null for none: what `@function` lanes resolve to for
+    the steps opened from now on."""
+    return directory.set_function(context(), code, body["function"])
 
 
 @blp.get("/units")

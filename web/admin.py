@@ -1,12 +1,12 @@
 """The administrator's page (`/admin`): three tabs, each a paginated table with
 its forms. Users (create one; change roles, units, active, password), units with
-their functions (create one under a parent, with a function) and the working
+their functions (create one under a parent, with a function; change a function) and the working
 calendar of a year with its overrides (`web.admin_calendar`).
 
 Tables are rendered here from the engine's directory and calendar services with
 the administrator's context; the forms call the JSON API from `web/src/admin.js`
-(`POST /users`, `PATCH /users/{username}`, `POST /units`, `POST` and `DELETE
-/calendar/overrides`), so the API's checks and problems are the only ones, and
+(`POST /users`, `PATCH /users/{username}`, `POST /units`, `PATCH /units/{code}`,
+`POST` and `DELETE /calendar/overrides`), so the API's checks and problems are the only ones, and
 then reload the tab with a notice naming what was done.
 """
 import re
@@ -41,6 +41,7 @@ def notice() -> str | None:
     return {"user_created": _("User %(name)s was created.", name=name),
             "user_changed": _("User %(name)s was changed.", name=name),
             "unit_created": _("Unit %(name)s was created.", name=name),
+            "unit_changed": _("The function of unit %(name)s was changed.", name=name),
             "override_added": _("The override was saved."),
             "override_removed": _("The override was removed.")}.get(request.args.get("done"))
 

@@ -56,7 +56,9 @@ def set_function(ctx, code, function) -> Unit:
     require_role(ctx.actor, "admin")
     check_function(function)
     with unit_of_work(ctx) as session:
-        unit = _unit(session, code, field="code")
+        unit = session.scalar(select(Unit).where(Unit.code == code))
+        if unit is None:
+            raise NotFound(f"No unit {code}.")
         before, unit.function = unit.function, function
         events.record(ctx, "unit.function_set", stream=f"unit:{code}",
                       detail={"code": code, "from": before, "to": function})

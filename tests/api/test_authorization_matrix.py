@@ -33,6 +33,7 @@ PATCH  /users/{username}                                admin       -           
 POST   /users                                           admin       -            201 -
 GET    /users                                           admin       -            200 -
 POST   /units                                           admin       -            201 -
+PATCH  /units/{code}                                    admin       -            200 unit
 GET    /units                                           admin       -            200 -
 POST   /procedures                                      designer    -            201 -
 GET    /procedures                                      user        -            200 -
@@ -229,6 +230,11 @@ class World:
                    {"decision": "approve", "decision_note": "Cấp"})
         return target
 
+    def _unit(self):
+        code = f"MXU{next(self.serial)}"
+        self.admin.post("/api/v1/units", json={"code": code, "name": "x", "parent": "UBND"})
+        return {"code": code}
+
     def _override(self):
         day = (date(2027, 1, 1) + timedelta(days=next(self.serial))).isoformat()
         self.admin.post("/api/v1/calendar/overrides", json={"date": day, "kind": "day_off"})
@@ -248,6 +254,7 @@ def _request(row, who, target, world):
         "/users": {"username": f"mx{n}", "password": "matrix-password", "roles": ["officer"]},
         "/users/{username}": {"full_name": f"Matrix {n}"},
         "/units": {"code": f"MX{n}", "name": "x", "parent": "UBND"},
+        "/units/{code}": {"function": f"matrix_{n}"},
         "/procedures": {"code": f"MX.{n}", "name": "x", "agency": "UBND.PHUHOI",
                         "statutory_time": {"value": 1, "unit": "working_days"}},
         "/dossiers": {"procedure": world.household, "handling_unit": "UBND.PHUHOI",

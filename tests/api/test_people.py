@@ -54,6 +54,8 @@ def test_only_admins_manage_people(demo, login_as):
     for method, url in (("get", "/api/v1/users"), ("get", "/api/v1/units")):
         assert getattr(officer, method)(url).status_code == 403
     assert officer.post("/api/v1/units", json={"code": "Z", "name": "Z"}).status_code == 403
+    refused = officer.patch("/api/v1/units/UBND.PHUHOI.KT", json={"function": "archive"})
+    assert refused.status_code == 403 and refused.mimetype == "application/problem+json"
 
 
 def test_the_user_list_shows_who_is_active(demo, login_as, db):
@@ -64,3 +66,35 @@ def test_the_user_list_shows_who_is_active(demo, login_as, db):
     last = db.scalars(select(Event).where(Event.stream == "user:officer")
                       .order_by(Event.seq.desc())).first()
     assert (last.type, last.actor, last.detail) == ("user.updated", "admin", {"active": False})
+
+
+def _function_of(admin, code):
+    units = admin.get("/api/v1/units?per_page=100").get_json()["items"]
+    return next(unit["function"] for unit in units if unit["code"] == code)
+
+
+def test_admin_changes_a_units_function(demo, login_as, db):
+    admin = login_as("admin")
+    response = admin.patch("/api/v1/units/UBND.PHUHOI.KT", json={"function": "land_survey"})
+    assert response.status_code == 200
+    assert response.get_json() == {"code": "UBND.PHUHOI.KT",
+                                   "name": "Công chức Kinh tế phường Phú Hội",
+                                   "parent": "UBND.PHUHOI", "agency_code": None,
+                                   "function": "land_survey"}
+    assert _function_of(admin, "UBND.PHUHOI.KT") == "land_survey"
+    last = db.scalars(select(Event).where(Event.stream == "unit:UBND.PHUHOI.KT")
+                      .order_by(Event.seq.desc())).first()
+    assert (last.type, last.actor, last.detail) == ("unit.function_set", "admin", {
+        "code": "UBND.PHUHOI.KT", "from": "economy", "to": "land_survey"})
+    cleared = admin.patch("/api/v1/units/UBND.PHUHOI.KT", json={"function": None})
+    assert cleared.status_code == 200 and cleared.get_json()["function"] is None
+
+
+def test_a_units_function_is_checked_and_the_unit_must_exist(demo, login_as):
+    admin = login_as("admin")
+    bad = admin.patch("/api/v1/units/UBND.PHUHOI.KT", json={"function": "Not An Id"})
+    assert bad.status_code == 422
+    assert [error["field"] for error in bad.get_json()["errors"]] == ["function"]
+    assert admin.patch("/api/v1/units/UBND.PHUHOI.KT", json={}).status_code == 422
+    missing = admin.patch("/api/v1/units/NOWHERE", json={"function": "desk"})
+    assert missing.status_code == 404 and missing.mimetype == "application/problem+json"

@@ -1,6 +1,7 @@
 """The administrator's page in a real browser (a day off on the working calendar,
-a new user with the server's field error shown beside its field, a user changed),
-and, on the same platform, a supervisor's notifications page after a step went overdue."""
+a new user with the server's field error shown beside its field, a user changed, a
+unit's function changed, first refused beside its field), and, on the same platform,
+a supervisor's notifications page after a step went overdue."""
 import re
 from datetime import date
 
@@ -67,6 +68,16 @@ def test_the_admin_page_in_english(platform, open_as):
     page.get_by_role("link", name="Units").click()
     expect(page.get_by_role("table")).to_contain_text("CA.LD")
     shoot(page, "admin-units-en")
+    page.get_by_role("button", name="Change the function of CA.LLTP").click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_label("Function").fill("Records Office")
+    dialog.get_by_role("button", name="Save").click()
+    expect(dialog.get_by_label("Function")).to_have_attribute("aria-invalid", "true")
+    dialog.get_by_label("Function").fill("criminal_records")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("The function of unit CA.LLTP was changed.")
+    units = platform.ok("GET", "/units?per_page=100")["items"]
+    assert {u["code"]: u["function"] for u in units}["CA.LLTP"] == "criminal_records"
     page.get_by_role("link", name="Working calendar").click()
     expect(page.get_by_role("heading", name=re.compile("Working calendar of"))).to_be_visible()
     shoot(page, "admin-calendar-en")

@@ -91,6 +91,28 @@ handle(document.getElementById("new-unit"), async (form) => {
   return [await api("POST", "/units", body), { done: "unit_created", name: body.code }];
 });
 
+function editUnits() {
+  const dialog = document.getElementById("edit-unit");
+  if (!dialog) return;
+  const form = dialog.querySelector("form");
+  let code = null;
+  document.querySelectorAll("[data-edit-unit]").forEach((button) => {
+    button.addEventListener("click", () => {
+      code = button.dataset.editUnit;
+      clearProblem(form.querySelector(".problem"), form);
+      dialog.querySelector("[data-code]").textContent = code;
+      form.elements.function.value = button.dataset.function || "";
+      dialog.showModal();
+    });
+  });
+  handle(form, async () => {
+    const body = { function: orNull(text(form, "function")) };
+    const answer = await api("PATCH", `/units/${encodeURIComponent(code)}`, body);
+    return [answer, { done: "unit_changed", name: code }];
+  });
+}
+editUnits();
+
 /** `dd/mm/yyyy` (as people write dates here) to ISO; anything else goes as typed, for
  * the server to refuse beside the field. */
 function isoDate(value) {
