@@ -59,6 +59,9 @@ def test_the_admin_adds_a_day_off_and_creates_a_user(platform, open_as):
     expect(page.get_by_role("status")).to_have_text("Đã cập nhật người dùng designer.")
     row = page.locator("tr", has=page.get_by_role("button", name="Sửa designer"))
     expect(row).to_contain_text("(quy trình)")
+    page.get_by_role("link", name="Đơn vị").click()
+    expect(page.get_by_role("table")).to_contain_text("CA.LD")
+    shoot(page, "admin-units-vi")
 
 
 def test_the_admin_page_in_english(platform, open_as):

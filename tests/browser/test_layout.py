@@ -8,12 +8,14 @@ from .conftest import shoot, sign_in
 
 def test_sign_in_lands_by_role_and_sign_out_ends_the_session(open_as):
     page = open_as(None)
+    page.goto("/login?lang=vi")
+    shoot(page, "login-vi")
     sign_in(page, "officer")
     expect(page).to_have_url(re.compile(r"/inbox$"))
     header = page.get_by_role("banner")
     expect(header).to_contain_text("officer")
     expect(header).to_contain_text("Công chức Kinh tế phường Phú Hội")
-    shoot(page, "layout-vi")
+    shoot(page, "landing-vi")
     page.get_by_role("button", name="Đăng xuất").click()
     page.goto("/inbox")
     expect(page).to_have_url(re.compile(r"/login\?next=/inbox"))
