@@ -117,7 +117,7 @@ def test_an_unknown_path_is_a_page_for_browsers_and_a_problem_for_the_api(client
 def test_a_pager_keeps_the_query_as_query(app):
     """A query argument named like one of url_for's own (`endpoint`, `_anchor`) is
     kept as a query argument, not read by the pager as an argument of url_for."""
-    pager = app.jinja_env.from_string('{% from "public/_pager.html" import pager %}'
+    pager = app.jinja_env.from_string('{% from "_pager.html" import pager %}'
                                       '{{ pager({"total": 30, "per_page": 10, "page": 2}) }}')
     with app.test_request_context("/?page=2&endpoint=x&_anchor=y&lang=en"):
         links = re.findall(r'href="([^"]+)"', pager.render())
